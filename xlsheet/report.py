@@ -1,0 +1,70 @@
+"""The typed Report model: what one annual-report workbook says, independent of where it was read from."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .spec import Spec
+from .values import BLANK, CellValue
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a value lives in the workbook (1-based row/column)."""
+
+    sheet: str
+    row: int
+    col: int
+
+    @property
+    def cell(self) -> str:
+        from openpyxl.utils import get_column_letter
+
+        return f"{get_column_letter(self.col)}{self.row}"
+
+    @property
+    def address(self) -> str:
+        return f"{self.sheet}!{self.cell}"
+
+
+@dataclass
+class Report:
+    """One report.  ``values`` maps every input key of the spec (for the chosen variants) to a CellValue;
+    ``meta`` holds parsed metadata (str / int / date, or None when empty; unparseable input stays a str);
+    ``narrative`` holds the clerk's text ('' when empty); ``labels`` the label texts found in the workbook, keyed
+    by (table, grid row, grid column); ``problems`` what could not be read, in Chinese."""
+
+    spec: Spec
+    variants: frozenset[str] = frozenset()
+    meta: dict[str, object] = field(default_factory=dict)
+    narrative: dict[str, str] = field(default_factory=dict)
+    values: dict[str, CellValue] = field(default_factory=dict)
+    locations: dict[str, Location] = field(default_factory=dict)
+    labels: dict[tuple[str, int, int], str] = field(default_factory=dict)
+    source: str | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def year(self) -> int | None:
+        y = self.meta.get("year")
+        return y if isinstance(y, int) else None
+
+    @property
+    def agency(self) -> str:
+        a = self.meta.get("agency")
+        return a.strip() if isinstance(a, str) else ""
+
+    def value(self, key: str) -> CellValue:
+        return self.values.get(key, BLANK)
+
+    def number(self, key: str):
+        """The number in ``key``, or None when it is not a number (blank or text)."""
+        v = self.value(key)
+        return v.number if v.is_number else None
+
+    def text(self, key: str) -> str:
+        return (self.narrative.get(key) or "").strip()
+
+    def date(self, key: str) -> dt.date | None:
+        d = self.meta.get(key)
+        return d if isinstance(d, dt.date) else None

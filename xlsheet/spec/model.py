@@ -1,0 +1,175 @@
+"""Typed, immutable model of one report format's layout spec.
+
+Everything downstream (template builder, reader, validator, in-sheet formulas, DOCX renderer, importer) takes
+labels, merges, keys and units from these objects; none of them re-types a label or an address.
+Coordinates are 0-based grid positions inside one official table (row 0 = the table's first row).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+KINDS = ("count", "delta", "amount")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of the official grid: a label (``text``) or an input (``key``), with its merge."""
+
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+    text: str | None = None
+    key: str | None = None  # full input key, e.g. "t3.new.natural"
+    kind: str | None = None  # count | delta | amount
+    unit: str | None = None
+    unit_in_cell: bool = False  # print the unit inside the value cell (V2019 采购总金额 "104.85万元")
+    stock: bool = False  # a stock figure: must not be summed blindly in a roll-up
+    describe: bool = True  # include this label when describing an input cell to a clerk
+
+    @property
+    def is_input(self) -> bool:
+        return self.key is not None
+
+    def label(self, year: int | None = None) -> str:
+        """The label text with the report year filled in (variant rows carry ``{year}``)."""
+        text = self.text or ""
+        return text.replace("{year}", str(year)) if year is not None else text
+
+
+@dataclass(frozen=True)
+class Row:
+    index: int
+    role: str  # heading | header | data
+    cells: tuple[Cell, ...]
+    key: str | None = None
+    tags: tuple[str, ...] = ()
+    variant: str | None = None
+    inline: bool = False  # DOCX prints "label：value" in one cell spanning the table (Jilin row)
+
+
+@dataclass(frozen=True)
+class Field:
+    """Semantics of one input cell: what a clerk types and what a message calls it."""
+
+    key: str
+    table: str
+    row_key: str | None
+    col_key: str
+    kind: str
+    unit: str | None
+    stock: bool
+    row_label: str
+    column_label: str
+    cell: Cell
+    variant: str | None = None
+
+    def describe(self, year: int | None = None) -> str:
+        parts = [p for p in (self.row_label, self.column_label) if p]
+        text = " / ".join(parts)
+        return text.replace("{year}", str(year)) if year is not None else text
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    sheet: str
+    title: str
+    ncols: int
+    widths: tuple[int, ...]
+    rows: tuple[Row, ...]
+    value_keys: tuple[str, ...] = ()
+
+    def rows_for(self, variants: frozenset[str] | set[str] = frozenset()) -> tuple[Row, ...]:
+        """Rows printed for a workbook with the given local variants switched on."""
+        return tuple(r for r in self.rows if r.variant is None or r.variant in variants)
+
+    def data_rows(self, variants=frozenset()) -> tuple[Row, ...]:
+        return tuple(r for r in self.rows_for(variants) if r.role == "data")
+
+    def row(self, key: str) -> Row:
+        for r in self.rows:
+            if r.key == key:
+                return r
+        raise KeyError(f"{self.key}.{key}")
+
+    def tagged(self, tag: str) -> tuple[Row, ...]:
+        return tuple(r for r in self.rows if tag in r.tags)
+
+
+@dataclass(frozen=True)
+class MetaField:
+    key: str
+    label: str
+    kind: str = "text"
+    required: bool = False
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class NarrativeField:
+    key: str
+    label: str
+    section: str | None = None
+    heading: str | None = None
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    heading: str
+    table: str | None = None
+
+
+@dataclass(frozen=True)
+class Variant:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Spec:
+    format: str
+    revision: int
+    name: str
+    first_year: int
+    last_year: int | None
+    title_suffix: str
+    meta: tuple[MetaField, ...]
+    narrative: tuple[NarrativeField, ...]
+    sections: tuple[Section, ...]
+    variants: tuple[Variant, ...]
+    tables: tuple[Table, ...]
+    fields: dict[str, Field] = field(default_factory=dict, compare=False, hash=False)
+
+    def table(self, key: str) -> Table:
+        for t in self.tables:
+            if t.key == key:
+                return t
+        raise KeyError(key)
+
+    def covers(self, year: int) -> bool:
+        return year >= self.first_year and (self.last_year is None or year <= self.last_year)
+
+    def fields_for(self, variants=frozenset()) -> list[Field]:
+        """Input fields present in a workbook with these variants, in table order."""
+        return [f for f in self.fields.values() if f.variant is None or f.variant in variants]
+
+    def meta_field(self, key: str) -> MetaField:
+        for m in self.meta:
+            if m.key == key:
+                return m
+        raise KeyError(key)
+
+    def narrative_field(self, key: str) -> NarrativeField:
+        for n in self.narrative:
+            if n.key == key:
+                return n
+        raise KeyError(key)
+
+    @property
+    def years_label(self) -> str:
+        if self.last_year is None:
+            return f"{self.first_year}年度及以后"
+        return f"{self.first_year}—{self.last_year}年度"

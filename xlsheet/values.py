@@ -1,0 +1,112 @@
+"""Value semantics of one input cell: NUMBER / ZERO / BLANK / TEXT, and tolerant parsing of what clerks type.
+
+Contract of :func:`parse_cell`:
+* a blank (None, "", or only spaces) is BLANK, never 0;
+* ``"0　"``, full-width digits, ``"+2"``, ``"1,234"``, ``"104.85万元"`` parse to numbers, and ``note`` says in Chinese
+  what was normalised so the clerk can see it;
+* anything else that is not a number stays TEXT with the raw text kept;
+* integral numbers become ``int``; others become ``Decimal`` (exact, so 万元 sums do not drift).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+
+# What clerks paste into number cells besides ASCII spaces.
+_SPACES = "\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff\t\r\n "
+_UNITS = ("万元", "件", "条", "项", "个", "次")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+class State(str, Enum):
+    NUMBER = "number"
+    ZERO = "zero"
+    BLANK = "blank"
+    TEXT = "text"
+
+
+@dataclass(frozen=True)
+class CellValue:
+    state: State
+    number: int | Decimal | None = None
+    raw: object = None
+    note: str | None = None
+
+    @property
+    def is_number(self) -> bool:
+        return self.state in (State.NUMBER, State.ZERO)
+
+    def display(self) -> str:
+        """The raw value as a clerk would recognise it in a message."""
+        if self.state is State.BLANK:
+            return "（空白）"
+        return str(self.raw) if self.state is State.TEXT else format_number(self.number)
+
+
+BLANK = CellValue(State.BLANK)
+
+
+def _from_number(n, raw, note=None) -> CellValue:
+    if isinstance(n, float):
+        if n != n or n in (float("inf"), float("-inf")):
+            return CellValue(State.TEXT, None, raw, "不是有效数字")
+        n = Decimal(repr(n))
+    if isinstance(n, Decimal) and n == n.to_integral_value():
+        n = int(n)
+    return CellValue(State.ZERO if n == 0 else State.NUMBER, n, raw, note)
+
+
+def parse_cell(raw: object) -> CellValue:
+    """Classify and normalise one raw cell value as read from a workbook (see module docstring)."""
+    if raw is None:
+        return BLANK
+    if isinstance(raw, bool) or isinstance(raw, (_dt.date, _dt.time, _dt.timedelta)):
+        return CellValue(State.TEXT, None, raw, "应为数字")
+    if isinstance(raw, (int, float, Decimal)):
+        return _from_number(raw, raw)
+    text = str(raw)
+    stripped = text.strip(_SPACES)
+    if not stripped:
+        return CellValue(State.BLANK, None, raw, "只含空格，按空白处理" if text else None)
+    notes = []
+    if stripped != text:
+        notes.append("去除了首尾空格")
+    norm = unicodedata.normalize("NFKC", stripped)
+    if norm != stripped:
+        notes.append("全角字符转为半角")
+    norm = norm.replace("−", "-").replace("－", "-")
+    for unit in _UNITS:
+        if norm.endswith(unit):
+            norm = norm[: -len(unit)].strip(_SPACES)
+            notes.append(f"去除了单位“{unit}”")
+            break
+    if "," in norm and re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", norm):
+        norm = norm.replace(",", "")
+        notes.append("去除了千位分隔符")
+    if norm.startswith("+"):
+        notes.append("去除了正号")
+    if not _NUMBER.match(norm):
+        return CellValue(State.TEXT, None, raw, None)
+    try:
+        number = Decimal(norm)
+    except InvalidOperation:  # pragma: no cover - guarded by the regex
+        return CellValue(State.TEXT, None, raw, None)
+    notes.insert(0, "文本格式的数字")
+    return _from_number(number, raw, "；".join(notes))
+
+
+def format_number(n: int | Decimal | None, signed: bool = False) -> str:
+    """Print a number as published: integers plainly, 万元 amounts without trailing zeros; ``signed`` adds '+'."""
+    if n is None:
+        return ""
+    if isinstance(n, Decimal):
+        text = format(n.normalize(), "f")
+    else:
+        text = str(n)
+    if signed and n > 0:
+        text = "+" + text
+    return text

@@ -1,0 +1,1 @@
+"""The Excel side: naming, sheet layout, template building, reading and writing of annual-report workbooks."""

@@ -1,0 +1,92 @@
+"""Workbook sources: the minimal interface the reader needs, implemented for files (here) and for a live Excel
+book (``xlsheet.excel``).  A source answers three questions: which sheets, which defined names, and the values of
+one sheet as a 2-D grid from A1 (one bulk read per sheet)."""
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from typing import Protocol
+
+from defusedxml import ElementTree as SafeET
+
+from ..errors import InvalidWorkbookError
+from ..safety import preflight
+
+_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)$")
+
+
+class Source(Protocol):
+    label: str
+
+    def sheet_names(self) -> list[str]: ...
+
+    def defined_names(self) -> dict[str, str]: ...
+
+    def grid(self, sheet: str) -> list[list]: ...
+
+
+def parse_ref(text: str) -> tuple[str, int, int] | None:
+    """``'表三'!$D$8`` → ("表三", 8, 4); None for anything else (constants, ranges, #REF!)."""
+    m = _REF.match(text.strip())
+    if not m:
+        return None
+    sheet = m[1].replace("''", "'") if m[1] is not None else m[2]
+    col = 0
+    for ch in m[3]:
+        col = col * 26 + ord(ch) - 64
+    return sheet, int(m[4]), col
+
+
+def parse_constant(text: str) -> str | None:
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        return text[1:-1].replace('""', '"')
+    return None
+
+
+class FileSource:
+    """An .xlsx file: pre-flight checked, names from workbook.xml (defusedxml), values via python-calamine."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = os.fspath(path)
+        self.label = os.path.basename(self.path)
+        preflight(self.path)
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                root = SafeET.fromstring(zf.read("xl/workbook.xml"))
+        except Exception as exc:  # defusedxml / expat / zip errors all mean: not a usable workbook
+            raise InvalidWorkbookError(f"“{self.label}”的工作簿结构已损坏或不安全，无法读取（{type(exc).__name__}）") from None
+        self._sheets = [s.get("name") for s in root.iterfind("m:sheets/m:sheet", _NS)]
+        self._names = {}
+        for dn in root.iterfind("m:definedNames/m:definedName", _NS):
+            if dn.get("localSheetId") is None:
+                self._names[dn.get("name")] = dn.text or ""
+        self._book = None
+        self._grids: dict[str, list[list]] = {}
+
+    def sheet_names(self) -> list[str]:
+        return list(self._sheets)
+
+    def defined_names(self) -> dict[str, str]:
+        return dict(self._names)
+
+    def grid(self, sheet: str) -> list[list]:
+        if sheet not in self._grids:
+            try:
+                import python_calamine
+
+                if self._book is None:
+                    self._book = python_calamine.CalamineWorkbook.from_path(self.path)
+                data = self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            except Exception as exc:
+                raise InvalidWorkbookError(
+                    f"“{self.label}”的工作表“{sheet}”无法读取，文件可能已损坏（{type(exc).__name__}）") from None
+            self._grids[sheet] = data
+        return self._grids[sheet]
+
+    def close(self) -> None:
+        if self._book is not None:
+            self._book.close()
+            self._book = None
