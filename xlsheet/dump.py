@@ -1,0 +1,132 @@
+"""The "text dump" shape of a report: paragraphs and tables, tables as rows of cell texts.
+
+This is the format of the published seed reports (one cell per line after a tab, a blank line ends a row, a
+vertically merged continuation is an empty cell, horizontally merged cells appear once).  :func:`parse_text_dump`
+reads it; :func:`dump_docx` produces the same shape from a .docx, so generated reports can be compared with
+published ones cell by cell and published reports can be imported.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_WS = re.compile(r"[\s\u3000\u00a0]+")
+
+
+@dataclass
+class Dump:
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[list[list[str]]] = field(default_factory=list)
+    # Document order: ("p", index into paragraphs) or ("t", index into tables).
+    order: list[tuple[str, int]] = field(default_factory=list)
+
+
+def norm(text: str) -> str:
+    """Compare labels "label for label": all whitespace (line breaks, full-width spaces) removed."""
+    return _WS.sub("", text or "")
+
+
+def parse_text_dump(text: str) -> Dump:
+    dump = Dump()
+    table = None
+    row = None
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if line.startswith("\t"):
+            if table is None:
+                table = []
+                dump.tables.append(table)
+                dump.order.append(("t", len(dump.tables) - 1))
+            if row is None:
+                row = []
+                table.append(row)
+            row.append(line[1:])
+        elif line == "":
+            row = None
+        elif row is not None:
+            row[-1] += "\n" + line  # a further paragraph of the same cell
+        else:
+            table = None
+            dump.paragraphs.append(line)
+            dump.order.append(("p", len(dump.paragraphs) - 1))
+    return dump
+
+
+def _cell_text(tc, qn) -> str:
+    paras = []
+    for p in tc.iter(qn("w:p")):
+        paras.append("".join(t.text or "" for t in p.iter(qn("w:t"))))
+    return "\n".join(paras)
+
+
+def docx_table_rows(tbl, qn) -> list[list[str]]:
+    rows = []
+    for tr in tbl.iter(qn("w:tr")):
+        cells = []
+        for tc in tr.iterchildren(qn("w:tc")):
+            tcpr = tc.find(qn("w:tcPr"))
+            vmerge = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
+            if vmerge is not None and vmerge.get(qn("w:val")) in (None, "continue"):
+                cells.append("")
+            else:
+                cells.append(_cell_text(tc, qn))
+        rows.append(cells)
+    return rows
+
+
+def dump_docx(path) -> Dump:
+    """Paragraphs and tables of a .docx body in document order (the caller pre-flights untrusted files)."""
+    import docx
+    from docx.oxml.ns import qn
+
+    document = docx.Document(path)
+    dump = Dump()
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            dump.paragraphs.append("".join(t.text or "" for t in child.iter(qn("w:t"))))
+            dump.order.append(("p", len(dump.paragraphs) - 1))
+        elif child.tag == qn("w:tbl"):
+            dump.tables.append(docx_table_rows(child, qn))
+            dump.order.append(("t", len(dump.tables) - 1))
+    return dump
+
+
+def spec_table_cells(table, variants=frozenset()) -> list[list]:
+    """The dump shape of a spec ``table``: per row, the spec Cell behind each dump cell, or None for the empty
+    cell a vertical merge leaves in the rows below its first."""
+    rows = []
+    for row in table.rows_for(variants):
+        if row.inline:
+            rows.append([row.cells[0]])
+            continue
+        by_col = {c.col: c for c in row.cells}
+        out, col = [], 0
+        while col < table.ncols:
+            if col in by_col:
+                out.append(by_col[col])
+                col += by_col[col].colspan
+            else:
+                out.append(None)
+                col += _covering_width(table, row.index, col)
+        rows.append(out)
+    return rows
+
+
+def spec_table_rows(table, year: int | None, variants=frozenset(), values=None) -> list[list[str]]:
+    """What the dump of an official table looks like for a spec ``table``: labels, and values from ``values``
+    (key → printed text; default empty).  The expected shape for comparisons with published reports."""
+    values = values or {}
+    out = []
+    for row, cells in zip(table.rows_for(variants), spec_table_cells(table, variants)):
+        if row.inline:
+            out.append([f"{row.cells[0].label(year)}：{values.get(row.cells[-1].key, '')}"])
+            continue
+        out.append(["" if c is None else values.get(c.key, "") if c.is_input else c.label(year) for c in cells])
+    return out
+
+
+def _covering_width(table, r: int, c: int) -> int:
+    for row in table.rows:
+        for cell in row.cells:
+            if cell.row < r < cell.row + cell.rowspan and cell.col == c:
+                return cell.colspan
+    return 1
