@@ -8,6 +8,15 @@ from .spec import Spec
 from .values import BLANK, CellValue
 
 
+def column_letter(col: int) -> str:
+    """1 → A, 27 → AA (kept here so reading and validating never import openpyxl)."""
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
 @dataclass(frozen=True)
 class Location:
     """Where a value lives in the workbook (1-based row/column)."""
@@ -18,9 +27,7 @@ class Location:
 
     @property
     def cell(self) -> str:
-        from openpyxl.utils import get_column_letter
-
-        return f"{get_column_letter(self.col)}{self.row}"
+        return f"{column_letter(self.col)}{self.row}"
 
     @property
     def address(self) -> str:

@@ -5,8 +5,7 @@ row ``GRID_TOP`` in column A.  Live check cells sit in hidden columns right of t
 """
 from __future__ import annotations
 
-from openpyxl.utils import get_column_letter
-
+from ..report import column_letter
 from ..spec import Cell, Table
 
 TITLE_ROW = 1
@@ -26,7 +25,7 @@ def cell_ref(cell: Cell) -> tuple[int, int]:
 
 
 def coord(row: int, col: int, absolute: bool = False) -> str:
-    letter = get_column_letter(col)
+    letter = column_letter(col)
     return f"${letter}${row}" if absolute else f"{letter}{row}"
 
 

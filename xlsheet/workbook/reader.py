@@ -82,6 +82,7 @@ def read_source(source: Source) -> Report:
         if anchor is None or anchor[0] not in sheets:
             continue
         grid = source.grid(anchor[0])
+        report.locations[f"anchor.{table.key}"] = Location(*anchor)
         for row in table.rows_for(variants):
             for cell in row.cells:
                 if not cell.is_input:

@@ -1,0 +1,211 @@
+"""Checks of the narrative against the tables and against the agency itself (regex on standard phrasing).
+
+Only standard phrasings are matched ("收到申请15件", "主动公开信息共计3575条", "未收到…申请"), so a match is a strong
+signal; approximate wording ("10余条") is deliberately not compared.
+"""
+from __future__ import annotations
+
+import re
+
+from .registry import check
+
+# Longest chain of jurisdiction segments: 淄博市张店区残疾人联合会 → 淄博市张店区.
+_JURIS = re.compile(r"^((?:[\u4e00-\u9fa5]{1,8}?(?:自治区|自治州|自治县|省|市|州|盟|区|县|旗|镇|乡|街道))+)")
+_ORG_SUFFIX = r"(?:服务中心|中心|局|委员会|办公室|联合会|人民政府|政府|院|所|站|队|厅|处|委|办)"
+_SELF = {"局": "局", "委": "委", "中心": "中心", "会": "会", "院": "院"}
+
+
+def _texts(ctx, keys=None):
+    """(field label, text) of the narrative fields (all, or ``keys``), skipping empty ones."""
+    r = ctx.report
+    for f in r.spec.narrative:
+        if (keys is None or f.key in keys) and r.text(f.key):
+            yield f, r.text(f.key)
+
+
+def _loc(ctx, f):
+    return ctx.report.locations.get(f"text.{f.key}")
+
+
+def _sentence(text: str, m: re.Match) -> str:
+    start = max(text.rfind("。", 0, m.start()) + 1, m.start() - 30)
+    return text[start:m.end()].strip()
+
+
+@check("text_active_count")
+def text_active_count(rule, ctx):
+    r = ctx.report
+    key = rule.params["key"]
+    if key not in r.values or r.number(key) is None:
+        return
+    table = r.number(key)
+    pattern = re.compile(r"主动公开[^。；，,\d]{0,15}?(\d+)\s*(?:条|件)")
+    for f, text in _texts(ctx, {"preamble", "s1_intro", "s1_active"}):
+        for m in pattern.finditer(text):
+            if int(m.group(1)) != table:
+                yield ctx.finding(rule, location=_loc(ctx, f), cells=[_loc(ctx, f), r.locations.get(key)],
+                                  phrase=m.group(0), table=table, left=int(m.group(1)), right=table,
+                                  diff=int(m.group(1)) - table)
+
+
+_REQUEST_PHRASES = [
+    (r"(?:新收|收到)[^。；，,\d]{0,16}?申请[^。；，,\d]{0,4}?(\d+)\s*件", "t3.new.total", "本年新收"),
+    (r"上年结转[^。；，,\d]{0,8}?(\d+)\s*件", "t3.carry.total", "上年结转"),
+    (r"(?:办结|办理完结|答复)[^。；，,\d]{0,6}?(\d+)\s*件", "t3.total.total", "办理结果总计"),
+    (r"结转下年度[^。；，,\d]{0,8}?(\d+)\s*件", "t3.next.total", "结转下年度继续办理"),
+]
+
+
+@check("text_request_count")
+def text_request_count(rule, ctx):
+    r = ctx.report
+    for f, text in _texts(ctx, {"preamble", "s1_intro", "s1_request"}):
+        for pattern, key, what in _REQUEST_PHRASES:
+            table = r.number(key)
+            if table is None:
+                continue
+            for m in re.finditer(pattern, text):
+                if int(m.group(1)) != table:
+                    yield ctx.finding(rule, location=_loc(ctx, f), cells=[_loc(ctx, f), r.locations.get(key)],
+                                      phrase=m.group(0), what=what, table=table, left=int(m.group(1)),
+                                      right=table, diff=int(m.group(1)) - table)
+
+
+@check("text_no_request")
+def text_no_request(rule, ctx):
+    r = ctx.report
+    pattern = re.compile(r"(?:未收到|没有收到|未接到|无)[^。；]{0,16}?(?:依申请公开|公开申请|申请)")
+    new, carry = r.number("t3.new.total"), r.number("t3.carry.total")
+    if new is None or carry is None or (new == 0 and carry == 0):
+        return
+    for f, text in _texts(ctx, {"preamble", "s1_intro", "s1_request"}):
+        m = pattern.search(text)
+        if m:
+            yield ctx.finding(rule, location=_loc(ctx, f), cells=[_loc(ctx, f), r.locations.get("t3.new.total")],
+                              phrase=_sentence(text, m), new=new, carry=carry)
+
+
+@check("text_no_litigation")
+def text_no_litigation(rule, ctx):
+    r = ctx.report
+    pattern = re.compile(r"未(?:发生|出现|收到|有)[^。；]{0,10}?(?:行政复议|行政诉讼|复议|诉讼)")
+    totals = {"review": "行政复议", "direct": "未经复议直接起诉", "after_review": "复议后起诉"}
+    for f, text in _texts(ctx):
+        m = pattern.search(text)
+        if not m:
+            continue
+        for group, what in totals.items():
+            n = r.number(f"t4.{group}.total")
+            if n:
+                yield ctx.finding(rule, location=_loc(ctx, f), phrase=_sentence(text, m), what=what, table=n)
+
+
+def _jurisdiction(agency: str) -> str:
+    m = _JURIS.match(agency)
+    return m.group(1) if m else ""
+
+
+@check("text_other_agency")
+def text_other_agency(rule, ctx):
+    r = ctx.report
+    agency = r.agency
+    prefix = _jurisdiction(agency)
+    rest = agency[len(prefix):]
+    # A government's report names its own departments legitimately; only departments' reports are checked.
+    if len(prefix) < 2 or not rest or rest.endswith("政府"):
+        return
+    known = " ".join(str(r.meta.get(k) or "") for k in ("address", "contact_office", "portal_name"))
+    pattern = re.compile(re.escape(prefix) + r"([\u4e00-\u9fa5]{1,14}?" + _ORG_SUFFIX + ")")
+    seen = set()
+    for f, text in _texts(ctx):
+        for m in pattern.finditer(text):
+            name, tail = prefix + m.group(1), m.group(1)
+            if (name in seen or agency.startswith(name) or name in agency or name in known
+                    or tail.endswith("政府") or re.search(r"网站|门户|路|街|号|大楼", tail)
+                    or tail[0] == rest[0]):  # same first character: the agency's own abbreviation or sub-unit (残联办公室)
+                continue
+            seen.add(name)
+            yield ctx.finding(rule, location=_loc(ctx, f), field=f.label, found=name, agency=agency)
+
+
+def _level(agency: str) -> str:
+    prefix = _jurisdiction(agency)
+    for suffix in ("县", "区"):
+        if prefix.endswith(suffix):
+            return suffix
+    return ""
+
+
+@check("text_wrong_level")
+def text_wrong_level(rule, ctx):
+    r = ctx.report
+    agency = r.agency
+    if not agency:
+        return
+    wrong = []
+    level = _level(agency)
+    if level == "区":
+        wrong += ["全县", "我县", "本县", "县“", "县政府"]
+    elif level == "县":
+        wrong += ["全区", "我区", "本区", "区政府"]
+    for word, unit in _SELF.items():
+        if unit not in agency:
+            wrong += [f"我{word}", f"本{word}", f"全{word}"]
+    wrong = [w for w in wrong if w not in agency]
+    for f, text in _texts(ctx):
+        found = [w for w in wrong if w in text]
+        if found:
+            yield ctx.finding(rule, location=_loc(ctx, f), field=f.label, found="”“".join(found), agency=agency)
+
+
+@check("text_wrong_year")
+def text_wrong_year(rule, ctx):
+    r = ctx.report
+    if r.year is None:
+        return
+    for f, text in _texts(ctx):
+        years = sorted({int(y) for y in re.findall(r"(?<!\d)(20\d{2})\s*年", text) if int(y) > r.year + 1})
+        if years:
+            yield ctx.finding(rule, location=_loc(ctx, f), field=f.label, found="、".join(f"{y}年" for y in years),
+                              year=r.year)
+
+
+_PLACEHOLDERS = re.compile(
+    r"下载\s*[（(]\s*[)）]|[（(]\s*[)）]|(?:电话|地址|邮编|网址|传真|邮箱)[：:]\s*(?=[，。；,;、）)]|$)|[Xx×＿_]{3,}")
+
+
+@check("text_placeholder")
+def text_placeholder(rule, ctx):
+    for f, text in _texts(ctx):
+        for m in _PLACEHOLDERS.finditer(text):
+            yield ctx.finding(rule, location=_loc(ctx, f), field=f.label, found=_sentence(text, m))
+            break
+
+
+@check("text_brackets")
+def text_brackets(rule, ctx):
+    pattern = re.compile(r"[\u4e00-\u9fa5]{1,8}[\[【(（]\s*(?:19|20)\d{2}\s*[\]】)）]\s*\d+\s*号")
+    for f, text in _texts(ctx):
+        for m in pattern.finditer(text):
+            yield ctx.finding(rule, location=_loc(ctx, f), field=f.label, found=m.group(0))
+
+
+@check("text_fee")
+def text_fee(rule, ctx):
+    r = ctx.report
+    if "信息处理费" not in r.text("s6") + r.text("s6_fee"):
+        key = "s6_fee" if "text.s6_fee" in r.locations else "s6"
+        yield ctx.finding(rule, location=r.locations.get(f"text.{key}"))
+
+
+@check("text_empty")
+def text_empty(rule, ctx):
+    r = ctx.report
+    subsections = [f for f in r.spec.narrative if f.section == "s1" and f.heading]
+    s1_whole = r.text("s1_intro") and not any(r.text(f.key) for f in subsections)
+    for f in r.spec.narrative:
+        if f.key in ("preamble", "s6_fee") or r.text(f.key):
+            continue
+        if f.key == "s1_intro" or (f.section == "s1" and s1_whole):
+            continue  # an intro alone may carry the whole section 一
+        yield ctx.finding(rule, location=r.locations.get(f"text.{f.key}"), label=f.label)

@@ -1,0 +1,26 @@
+"""Run the catalogue's rules for a report's format and collect a :class:`~.findings.Result`."""
+from __future__ import annotations
+
+from ..report import Report
+from . import checks_arith, checks_cells, checks_meta, checks_text  # noqa: F401  (register the checks)
+from .catalogue import rules_for
+from .findings import Result
+from .registry import CHECKS, Context
+
+_ORDER = {"error": 0, "warning": 1}
+
+
+def validate(report: Report, previous: Report | None = None) -> Result:
+    """All findings for ``report`` (errors first, then in catalogue order).  ``previous`` is last year's report,
+    for the cross-year rules."""
+    ctx = Context(report=report, previous=previous)
+    findings = []
+    for rule in rules_for(report.spec.format):
+        fn = CHECKS.get(rule.kind)
+        if fn is None:
+            if rule.params.get("needs") == "previous" and previous is None:
+                continue
+            raise RuntimeError(f"rule {rule.id}: no check registered for kind {rule.kind!r}")
+        findings.extend(fn(rule, ctx))
+    findings.sort(key=lambda f: _ORDER[f.severity])
+    return Result(report=report, findings=findings, not_assessable=ctx.not_assessable)

@@ -1,0 +1,68 @@
+"""Findings and the validation result: one object that renders as a terminal table, JSON, or a sheet."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..report import Location, Report
+
+SEVERITY_LABEL = {"error": "错误", "warning": "警告"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    severity: str
+    title: str
+    message: str
+    location: Location | None = None
+    cells: tuple[Location, ...] = ()
+    left: object = None
+    right: object = None
+    diff: object = None
+    key: str | None = None
+
+    @property
+    def address(self) -> str:
+        return self.location.address if self.location else ""
+
+    def to_dict(self) -> dict:
+        def num(v):
+            return str(v) if isinstance(v, Decimal) else v
+
+        return {"rule": self.rule_id, "severity": self.severity, "title": self.title, "message": self.message,
+                "sheet": self.location.sheet if self.location else None,
+                "cell": self.location.cell if self.location else None, "key": self.key,
+                "left": num(self.left), "right": num(self.right), "diff": num(self.diff)}
+
+
+@dataclass
+class Result:
+    report: Report
+    findings: list[Finding] = field(default_factory=list)
+    not_assessable: list[str] = field(default_factory=list)  # "RULE-ID instance" of equations over blanks/text
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        text = f"{len(self.errors)} 个错误，{len(self.warnings)} 个警告"
+        if self.not_assessable:
+            text += f"；{len(self.not_assessable)} 项勾稽关系因空白或文字无法核对"
+        return text
+
+    def to_dict(self) -> dict:
+        r = self.report
+        return {"file": r.source, "format": r.spec.format, "year": r.year, "agency": r.agency,
+                "summary": {"errors": len(self.errors), "warnings": len(self.warnings),
+                            "not_assessable": len(self.not_assessable)},
+                "findings": [f.to_dict() for f in self.findings], "not_assessable": self.not_assessable}

@@ -1,0 +1,48 @@
+"""Check functions by catalogue ``kind``.  A check takes (rule, context) and yields Findings."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from ..report import Location, Report
+from .catalogue import Rule
+from .findings import Finding
+
+CHECKS: dict[str, Callable[[Rule, "Context"], Iterable[Finding]]] = {}
+
+
+def check(kind: str):
+    def register(fn):
+        CHECKS[kind] = fn
+        return fn
+
+    return register
+
+
+class _Keep(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+@dataclass
+class Context:
+    report: Report
+    previous: Report | None = None
+    not_assessable: list[str] = field(default_factory=list)
+
+    def loc(self, key: str) -> Location | None:
+        return self.report.locations.get(key)
+
+    def where(self, key: str) -> str:
+        """A cell as a clerk finds it: 表三!D8（一、本年新收… / 自然人）."""
+        f = self.report.spec.fields.get(key)
+        loc = self.loc(key)
+        desc = f.describe(self.report.year) if f else key
+        return f"{loc.address}（{desc}）" if loc else desc
+
+    def finding(self, rule: Rule, *, key: str | None = None, cells=(), left=None, right=None, diff=None,
+                location: Location | None = None, **fields) -> Finding:
+        message = rule.message.format_map(_Keep(fields, left=left, right=right, diff=diff))
+        location = location or (self.loc(key) if key else None)
+        cells = tuple(c for c in cells if c is not None) or ((location,) if location else ())
+        return Finding(rule.id, rule.severity, rule.title, message, location, cells, left, right, diff, key)

@@ -1,0 +1,97 @@
+"""Findings written into a workbook: a 校验结果 sheet (hyperlinks to the cells) and marks on offending cells.
+
+Marks are conditional-formatting rules whose formula is the constant ``"xlsheet"="xlsheet"`` plus notes authored
+"xlsheet校验"; both are recognised and removed before new ones are written, so repeated runs never pile up, and
+the clerk's own values, fills, fonts, formats and notes are never modified.
+"""
+from __future__ import annotations
+
+from openpyxl.comments import Comment
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import PatternFill
+from openpyxl.worksheet.hyperlink import Hyperlink
+
+from ..workbook import styles
+from ..workbook.layout import RESULT_SHEET
+from .findings import SEVERITY_LABEL, Result
+
+MARK_FORMULA = '"xlsheet"="xlsheet"'
+NOTE_AUTHOR = "xlsheet校验"
+
+
+def _is_mark(rule) -> bool:
+    return list(getattr(rule, "formula", None) or []) == [MARK_FORMULA]
+
+
+def clear_marks(wb) -> int:
+    """Remove xlsheet's marks, notes and result sheet from ``wb``; returns how many marks were removed."""
+    removed = 0
+    for ws in wb.worksheets:
+        cf = ws.conditional_formatting
+        for rng in list(cf._cf_rules):
+            rules = cf._cf_rules[rng]
+            keep = [rule for rule in rules if not _is_mark(rule)]
+            removed += len(rules) - len(keep)
+            if keep:
+                cf._cf_rules[rng] = keep
+            else:
+                del cf._cf_rules[rng]
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.comment is not None and cell.comment.author == NOTE_AUTHOR:
+                    cell.comment = None
+    if RESULT_SHEET in wb.sheetnames:
+        del wb[RESULT_SHEET]
+    return removed
+
+
+def mark_cells(wb, result: Result) -> int:
+    """Mark every cell involved in a finding; one note per cell listing its messages."""
+    notes: dict[tuple[str, str], list[str]] = {}
+    severity: dict[tuple[str, str], str] = {}
+    for f in result.findings:
+        for loc in f.cells:
+            if loc.sheet not in wb.sheetnames:
+                continue
+            k = (loc.sheet, loc.cell)
+            notes.setdefault(k, []).append(f"[{SEVERITY_LABEL[f.severity]}] {f.message}")
+            if severity.get(k) != "error":
+                severity[k] = f.severity
+    for (sheet, cell), messages in notes.items():
+        ws = wb[sheet]
+        colour = styles.MARK_ERROR if severity[(sheet, cell)] == "error" else styles.MARK_WARNING
+        ws.conditional_formatting.add(cell, FormulaRule(formula=[MARK_FORMULA], stopIfTrue=False,
+                                                        fill=PatternFill("solid", fgColor=colour)))
+        target = ws[cell]
+        if target.comment is None:  # never replace a clerk's own note
+            target.comment = Comment("\n".join(messages)[:2000], NOTE_AUTHOR, width=320, height=160)
+    return len(notes)
+
+
+def write_result_sheet(wb, result: Result) -> None:
+    ws = wb.create_sheet(RESULT_SHEET, 0)
+    ws.sheet_properties.tabColor = "C00000" if result.errors else "00B050"
+    ws["A1"] = "校验结果"
+    ws["A1"].font = styles.TITLE
+    ws["A2"] = f"{result.summary()}。" + ("可以生成报告。" if result.ok else "请先改正错误再生成报告。")
+    ws["A2"].font = styles.STATUS
+    headers = ["序号", "级别", "规则", "位置", "说明", "填报值", "应为", "差额"]
+    widths = [6, 6, 18, 14, 90, 10, 10, 8]
+    for i, (h, w) in enumerate(zip(headers, widths), start=1):
+        c = ws.cell(row=4, column=i, value=h)
+        c.font, c.fill, c.border = styles.HEADER, styles.HEADER_FILL, styles.BORDER
+        ws.column_dimensions[c.column_letter].width = w
+    for n, f in enumerate(result.findings, start=1):
+        r = 4 + n
+        row = [n, SEVERITY_LABEL[f.severity], f.rule_id, f.address, f.message,
+               *(None if v is None else str(v) for v in (f.left, f.right, f.diff))]
+        for i, v in enumerate(row, start=1):
+            c = ws.cell(row=r, column=i, value=v)
+            c.border, c.alignment = styles.BORDER, styles.LEFT
+            c.font = styles.LABEL
+        if f.location is not None:
+            link = ws.cell(row=r, column=4)
+            target = f"'{f.location.sheet}'!{f.location.cell}"
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=target, display=f.address)
+            link.font = link.font.copy(color="0563C1", underline="single")
+    ws.freeze_panes = "A5"
