@@ -130,6 +130,20 @@ def _meta_from_preamble(pre: list[str]) -> dict:
     return meta
 
 
+def _chart_rows(lines: list[str]) -> str | None:
+    """A chart's data table left in the text (seed 003): a row of category names, then a row of counts."""
+    rows = [[c.strip() for c in line.split("\t") if c.strip()] for line in lines if "\t" in line]
+    for names, counts in zip(rows, rows[1:]):
+        if len(names) == len(counts) * 1 and all(c.isdigit() for c in counts):
+            return "\n".join(f"{n}：{c}" for n, c in zip(names, counts))
+    for row in rows:  # names and counts on one line: 履职依据 会议公开 … 1 3 …
+        half = len(row) // 2
+        if half and len(row) % 2 == 0 and all(c.isdigit() for c in row[half:]) and not any(
+                c.isdigit() for c in row[:half]):
+            return "\n".join(f"{n}：{c}" for n, c in zip(row[:half], row[half:]))
+    return None
+
+
 def _signoff(lines: list[str]) -> tuple[list[str], str | None, object]:
     body = [line for line in lines if line.strip()]
     agency, date = None, None
@@ -237,6 +251,9 @@ def import_dump(dump: Dump, *, fmt: str | None = None) -> Imported:
         imp.narrative["s1_intro"] = "\n".join(_body(sections["s1"]))
     if sections.get("s5"):
         imp.narrative["s5"] = "\n".join(_body(sections["s5"]))
+    chart = _chart_rows(sections.get("s6", []))
+    if chart:
+        imp.narrative["s2_chart"] = chart
     body, signoff_agency, signoff_date = _signoff(_body(sections.get("s6", [])))
     if body:
         imp.narrative["s6"] = "\n".join(body)

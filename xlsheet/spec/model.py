@@ -113,6 +113,7 @@ class NarrativeField:
     section: str | None = None
     heading: str | None = None
     hint: str = ""
+    optional: bool = False  # may be absent from workbooks built before it was added to the spec
 
 
 @dataclass(frozen=True)

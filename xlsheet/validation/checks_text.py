@@ -198,13 +198,20 @@ def text_fee(rule, ctx):
         yield ctx.finding(rule, location=r.locations.get(f"text.{key}"))
 
 
+@check("text_required")
+def text_required(rule, ctx):
+    key = rule.params["key"]
+    if not ctx.report.text(key):
+        yield ctx.finding(rule, location=ctx.report.locations.get(f"text.{key}"))
+
+
 @check("text_empty")
 def text_empty(rule, ctx):
     r = ctx.report
     subsections = [f for f in r.spec.narrative if f.section == "s1" and f.heading]
     s1_whole = r.text("s1_intro") and not any(r.text(f.key) for f in subsections)
     for f in r.spec.narrative:
-        if f.key in ("preamble", "s6_fee") or r.text(f.key):
+        if f.key in ("preamble", "s6_fee", "s5", "s2_chart") or r.text(f.key):
             continue
         if f.key == "s1_intro" or (f.section == "s1" and s1_whole):
             continue  # an intro alone may carry the whole section 一

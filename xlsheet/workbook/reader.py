@@ -43,9 +43,11 @@ def read_source(source: Source) -> Report:
     report = Report(spec=spec, variants=variants, source=source.label)
     sheets = set(source.sheet_names())
 
-    def locate(name: str, what: str) -> Location | None:
+    def locate(name: str, what: str, optional: bool = False) -> Location | None:
         text = defined.get(name)
         ref = parse_ref(text) if text else None
+        if ref is None and optional and text is None:
+            return None
         if ref is None:
             report.problems.append(f"找不到“{what}”所在的单元格（名称 {name} 缺失或已失效），按空白处理")
             return None
@@ -64,7 +66,7 @@ def read_source(source: Source) -> Report:
             report.locations[f"meta.{field.key}"] = loc
         report.meta[field.key] = parse_meta(field.kind, raw)
     for field in spec.narrative:
-        loc = locate(names.text_name(field.key), f"正文·{field.label}")
+        loc = locate(names.text_name(field.key), f"正文·{field.label}", optional=field.optional)
         raw = raw_at(loc) if loc else None
         if loc:
             report.locations[f"text.{field.key}"] = loc
