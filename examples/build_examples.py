@@ -19,7 +19,7 @@ from xlsheet.importer import import_dump, write_imported  # noqa: E402
 from xlsheet.spec import spec_for_year  # noqa: E402
 from xlsheet.workbook.create import new_workbook  # noqa: E402
 
-CLEAN = HERE / "示例区2024年报告_填好.xlsx"
+CLEAN = HERE / "demo_2024.xlsx"
 
 
 def seed_outputs() -> dict[Path, Path]:

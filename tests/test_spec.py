@@ -1,0 +1,75 @@
+"""The layout specs: counts, keys, names and the loader's own consistency checks."""
+import re
+
+import pytest
+
+from xlsheet.spec import SpecError, load_spec, spec_for_year
+from xlsheet.spec.loader import parse_spec
+from xlsheet.workbook import names
+
+
+@pytest.mark.parametrize("fmt,t3_cells,t3_rows", [("v2019", 161, 23), ("v2021", 175, 25)])
+def test_table_three_has_the_official_number_of_cells(fmt, t3_cells, t3_rows):
+    spec = load_spec(fmt)
+    t3 = [k for k in spec.fields if k.startswith("t3.")]
+    assert len(t3) == t3_cells
+    assert len(spec.table("t3").data_rows()) == t3_rows
+    assert len([k for k in spec.fields if k.startswith("t4.")]) == 15
+
+
+@pytest.mark.parametrize("year,fmt", [(2019, "v2019"), (2020, "v2019"), (2021, "v2021"), (2025, "v2021")])
+def test_format_follows_the_year(year, fmt):
+    assert spec_for_year(year).format == fmt
+
+
+def test_years_before_2019_have_no_format():
+    with pytest.raises(ValueError):
+        spec_for_year(2018)
+
+
+@pytest.mark.parametrize("fmt", ["v2019", "v2021"])
+def test_defined_names_are_unique_valid_and_never_cell_references(fmt):
+    spec = load_spec(fmt)
+    all_names = [names.input_name(k) for k in spec.fields] + [names.meta_name(m.key) for m in spec.meta] + \
+                [names.text_name(n.key) for n in spec.narrative]
+    assert len(all_names) == len(set(all_names))
+    for n in all_names:
+        assert re.fullmatch(r"xs_[a-z0-9_]+", n), n
+        assert not re.fullmatch(r"[A-Za-z]{1,3}\d+", n)
+
+
+def test_full_width_quotes_in_label():
+    labels = [c.text for t in load_spec("v2021").tables for r in t.rows for c in r.cells if c.text]
+    assert "3.危及“三安全一稳定”" in labels
+
+
+def test_2021_format_differences_from_2019():
+    old, new = load_spec("v2019"), load_spec("v2021")
+    assert "t2.other_service.decisions" in old.fields and "t2.other_service.decisions" not in new.fields
+    assert "t2.procurement.amount" in old.fields and not any(k.startswith("t2.procurement") for k in new.fields)
+    assert new.fields["t2.fee.amount"].kind == "amount" and new.fields["t2.fee.amount"].unit == "万元"
+    assert old.fields["t2.license.delta"].kind == "delta"
+    assert [r.key for r in new.table("t3").tagged("result")][-3:] == ["other_overdue", "other_unpaid", "other_else"]
+
+
+def _minimal(rows, ncols=2):
+    base = {"format": "vx", "revision": 1, "name": "x", "first_year": 2000, "title_suffix": "x", "meta": [],
+            "narrative": [], "sections": []}
+    return dict(base, tables=[{"key": "t", "sheet": "s", "title": "t", "ncols": ncols, "rows": rows}])
+
+
+def test_loader_rejects_a_row_that_does_not_fill_the_grid():
+    with pytest.raises(SpecError, match="not covered"):
+        parse_spec(_minimal([{"cells": [{"text": "a"}]}]))
+
+
+def test_loader_rejects_overlapping_cells():
+    rows = [{"cells": [{"text": "a", "rowspan": 2}, {"text": "b"}]},
+            {"cells": [{"text": "c"}, {"text": "d"}]}]
+    with pytest.raises(SpecError):
+        parse_spec(_minimal(rows))
+
+
+def test_loader_rejects_unknown_kind():
+    with pytest.raises(SpecError, match="kind"):
+        parse_spec(_minimal([{"key": "r", "cells": [{"text": "a"}, {"input": "x", "kind": "money"}]}]))
