@@ -78,5 +78,6 @@ def to_pdf(path: Path, outdir: Path) -> Path:
 def to_png(pdf: Path, prefix: Path, dpi: int = 50) -> list[Path]:
     if not PDFTOPPM:
         pytest.skip("pdftoppm not installed")
+    prefix.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run([PDFTOPPM, "-r", str(dpi), "-png", str(pdf), str(prefix)], check=True, timeout=120)
     return sorted(prefix.parent.glob(prefix.name + "*.png"))

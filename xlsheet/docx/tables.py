@@ -19,7 +19,7 @@ TWIPS_PER_MM = 56.6929
 
 def printed(report: Report, key: str) -> str:
     """A value as it is printed in the report: numbers as published (signed 本年增/减, 万元 unit where the
-    format puts it in the cell), blank as blank, unparseable text as typed."""
+    format puts it in the cell and the amount is not zero), blank as blank, unparseable text as typed."""
     field = report.spec.fields[key]
     v = report.value(key)
     if v.state is State.BLANK:
@@ -27,8 +27,8 @@ def printed(report: Report, key: str) -> str:
     if v.state is State.TEXT:
         return clean(str(v.raw).strip())[0]
     text = format_number(v.number, signed=field.kind == "delta")
-    if field.cell.unit_in_cell and field.unit:
-        text += field.unit
+    if field.cell.unit_in_cell and field.unit and v.number != 0:
+        text += field.unit  # as published: "104.85万元", but a plain "0" (seeds 000/004 vs 001)
     return text
 
 
