@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from ..workbook import styles
@@ -93,5 +93,5 @@ def write_result_sheet(wb, result: Result) -> None:
             link = ws.cell(row=r, column=4)
             target = f"'{f.location.sheet}'!{f.location.cell}"
             link.hyperlink = Hyperlink(ref=link.coordinate, location=target, display=f.address)
-            link.font = link.font.copy(color="0563C1", underline="single")
+            link.font = Font(name=styles.BASE_FONT, size=10, color="0563C1", underline="single")
     ws.freeze_panes = "A5"

@@ -1,0 +1,94 @@
+"""Speed targets (run: ``python benchmarks/run.py``; exit 1 when a target is missed).
+
+* validate: ``xlsheet validate`` as a whole process ≤ 2 × a bare ``python -c "import openpyxl;
+  openpyxl.load_workbook(F)"`` process on the same file (median of N runs each, interleaved).
+* report: generating one DOCX in-process (chart excluded) < 0.5 s (median).
+* rollup: ``xlsheet.rollup`` over 200 unit workbooks ≥ 3 × faster than a plain ``pandas.read_excel`` loop over
+  the same files (needs pandas; skipped when the rollup module is absent).
+"""
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEMO = ROOT / "examples" / "demo_2024.xlsx"
+
+
+def _proc_time(cmd) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def bench_validate(runs: int = 9) -> tuple[bool, str]:
+    ours, bare = [], []
+    for _ in range(runs):
+        ours.append(_proc_time([sys.executable, "-m", "xlsheet", "validate", str(DEMO)]))
+        bare.append(_proc_time([sys.executable, "-c", f"import openpyxl; openpyxl.load_workbook({str(DEMO)!r})"]))
+    a, b = statistics.median(ours), statistics.median(bare)
+    return a <= 2 * b, f"validate: {a * 1000:.0f} ms vs bare openpyxl load {b * 1000:.0f} ms (ratio {a / b:.2f}, target ≤ 2)"
+
+
+def bench_report(runs: int = 15) -> tuple[bool, str]:
+    from xlsheet import read
+    from xlsheet.docx.render import render_docx
+
+    report = read(DEMO)
+    tmp = Path(tempfile.mkdtemp())
+    render_docx(report, tmp / "warm.docx", chart=False)  # imports and template cache warmed
+    times = []
+    for i in range(runs):
+        start = time.perf_counter()
+        render_docx(read(DEMO), tmp / f"r{i}.docx", chart=False)
+        times.append(time.perf_counter() - start)
+    shutil.rmtree(tmp)
+    t = statistics.median(times)
+    return t < 0.5, f"report: read + render one DOCX in-process {t * 1000:.0f} ms (target < 500 ms)"
+
+
+def bench_rollup(n: int = 200) -> tuple[bool, str] | None:
+    try:
+        import pandas as pd
+
+        from xlsheet.rollup import rollup
+    except ImportError as exc:
+        return None if "rollup" in str(exc) else (True, f"rollup: skipped ({exc})")
+    tmp = Path(tempfile.mkdtemp())
+    units = tmp / "units"
+    units.mkdir()
+    for i in range(n):
+        shutil.copy(DEMO, units / f"unit{i:03d}.xlsx")
+    start = time.perf_counter()
+    for p in sorted(units.glob("*.xlsx")):
+        pd.read_excel(p, sheet_name=None, header=None)
+    t_pandas = time.perf_counter() - start
+    start = time.perf_counter()
+    rollup(sorted(units.glob("*.xlsx")), tmp / "汇总.xlsx", year=2024, agency="汇总")
+    t_ours = time.perf_counter() - start
+    shutil.rmtree(tmp)
+    ratio = t_pandas / t_ours
+    return ratio >= 3, (f"rollup: {n} workbooks in {t_ours:.2f} s vs pandas.read_excel loop {t_pandas:.2f} s "
+                        f"({ratio:.1f}× faster, target ≥ 3×)")
+
+
+def main() -> int:
+    ok = True
+    for bench in (bench_validate, bench_report, bench_rollup):
+        outcome = bench()
+        if outcome is None:
+            continue
+        passed, line = outcome
+        ok &= passed
+        print(("PASS " if passed else "FAIL ") + line)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

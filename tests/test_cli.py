@@ -1,0 +1,113 @@
+"""The command line as a clerk and a script use it."""
+import hashlib
+import json
+
+from openpyxl import load_workbook
+
+from tests.conftest import example
+from xlsheet.cli import main
+from xlsheet.validation.render_sheet import NOTE_AUTHOR, _is_mark
+
+
+def _digest(p):
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def test_validate_exit_codes(examples, tmp_path, capsys):
+    assert main(["validate", str(examples / "demo_2024.xlsx")]) == 0
+    assert "0 个错误" in capsys.readouterr().out
+    assert main(["validate", str(example(examples, "001"))]) == 1
+    out = capsys.readouterr().out
+    from xlsheet import read
+
+    blank_total = read(example(examples, "001")).locations["t3.next.total"].address
+    assert blank_total == "表三!J30" and blank_total in out and "META-SIGNOFF-DATE" in out
+    bad = tmp_path / "x.xlsx"
+    bad.write_text("not a workbook")
+    assert main(["validate", str(bad)]) == 2
+    assert capsys.readouterr().err.startswith("错误：")
+
+
+def test_validate_json(examples, capsys):
+    assert main(["validate", str(example(examples, "002")), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["format"] == "v2019" and data["year"] == 2020
+    f = next(f for f in data["findings"] if f["rule"] == "TEXT-ACTIVE-COUNT")
+    assert (f["left"], f["right"], f["diff"], f["severity"]) == (3575, 4267, -692, "error")
+    assert data["summary"]["errors"] == len([f for f in data["findings"] if f["severity"] == "error"])
+
+
+def _marks(path):
+    wb = load_workbook(path)
+    marks = sum(1 for ws in wb.worksheets for rules in ws.conditional_formatting._cf_rules.values()
+                for r in rules if _is_mark(r))
+    notes = sum(1 for ws in wb.worksheets for row in ws.iter_rows() for c in row
+                if c.comment and c.comment.author == NOTE_AUTHOR)
+    return wb, marks, notes
+
+
+def test_write_keeps_the_original_and_never_piles_up_marks(examples, capsys):
+    src = example(examples, "001")
+    before = _digest(src)
+    assert main(["validate", str(src), "--write"]) == 1
+    copy = src.with_name(src.stem + "_校验.xlsx")
+    assert _digest(src) == before  # the clerk's file is untouched
+    wb1, marks1, notes1 = _marks(copy)
+    assert wb1.sheetnames[0] == "校验结果" and marks1 > 0 and notes1 > 0
+    link = wb1["校验结果"]["D5"].hyperlink
+    assert link.location.startswith("'")
+    # validating the marked copy again replaces it (old copy kept as .bak) with the same marks, not twice as many
+    assert main(["validate", str(copy), "--write"]) == 1
+    wb2, marks2, notes2 = _marks(copy)
+    assert (marks2, notes2) == (marks1, notes1)
+    assert wb2.sheetnames.count("校验结果") == 1
+    assert copy.with_name(copy.stem + ".bak.xlsx").exists()
+    # the clerk's own values and formats are the same as in the original
+    orig = load_workbook(src)
+    for name in orig.sheetnames:
+        for row_a, row_b in zip(orig[name].iter_rows(), wb2[name].iter_rows()):
+            for a, b in zip(row_a, row_b):
+                assert (a.value, a.number_format, a.fill.fgColor.rgb, a.font.b) == \
+                       (b.value, b.number_format, b.fill.fgColor.rgb, b.font.b), (name, a.coordinate)
+
+
+def test_write_keeps_a_clerks_own_note(examples, tmp_path):
+    from openpyxl.comments import Comment
+
+    wb = load_workbook(example(examples, "001"))
+    wb["表三"]["J31"].comment = Comment("我的批注", "科员")
+    src = tmp_path / "noted.xlsx"
+    wb.save(src)
+    main(["validate", str(src), "--write"])
+    out = load_workbook(src.with_name("noted_校验.xlsx"))
+    assert out["表三"]["J31"].comment.text == "我的批注"
+
+
+def test_run_produces_workbook_validation_report_and_docx(examples, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", str(examples / "demo_2024.xlsx"), "--out", str(out)]) == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["demo_2024.docx", "demo_2024_校验.xlsx", "demo_2024_校验结果.json"]
+    assert json.loads((out / "demo_2024_校验结果.json").read_text(encoding="utf-8"))["summary"]["errors"] == 0
+    # running again is safe: outputs are replaced, previous ones kept as .bak
+    assert main(["run", str(examples / "demo_2024.xlsx"), "--out", str(out)]) == 0
+    assert (out / "demo_2024.bak.docx").exists()
+
+
+def test_run_stops_before_the_docx_when_errors_remain(examples, tmp_path):
+    out = tmp_path / "out"
+    assert main(["run", str(example(examples, "002")), "--out", str(out)]) == 1
+    assert not list(out.glob("*.docx"))
+    assert (out / (example(examples, "002").stem + "_校验.xlsx")).exists()
+
+
+def test_internal_errors_print_a_message_not_a_traceback(monkeypatch, capsys, examples):
+    import xlsheet.validation.engine as engine
+
+    def boom(*a, **k):
+        raise RuntimeError("模拟故障")
+
+    monkeypatch.setattr(engine, "validate", boom)
+    assert main(["validate", str(examples / "demo_2024.xlsx")]) == 3
+    err = capsys.readouterr().err
+    assert "内部错误" in err and "Traceback" not in err
