@@ -65,17 +65,27 @@ def bench_rollup(n: int = 200) -> tuple[bool, str] | None:
     units.mkdir()
     for i in range(n):
         shutil.copy(DEMO, units / f"unit{i:03d}.xlsx")
-    start = time.perf_counter()
-    for p in sorted(units.glob("*.xlsx")):
-        pd.read_excel(p, sheet_name=None, header=None)
-    t_pandas = time.perf_counter() - start
+    def pandas_loop(engine):
+        start = time.perf_counter()
+        for p in sorted(units.glob("*.xlsx")):
+            pd.read_excel(p, sheet_name=None, header=None, engine=engine)
+        return time.perf_counter() - start
+
+    t_pandas = pandas_loop("openpyxl")  # pandas' default .xlsx engine today (it warns it will change)
+    try:
+        t_pandas_calamine = pandas_loop("calamine")
+    except ImportError:
+        t_pandas_calamine = None
     start = time.perf_counter()
     rollup(sorted(units.glob("*.xlsx")), tmp / "汇总.xlsx", year=2024, agency="汇总")
     t_ours = time.perf_counter() - start
     shutil.rmtree(tmp)
     ratio = t_pandas / t_ours
-    return ratio >= 3, (f"rollup: {n} workbooks in {t_ours:.2f} s vs pandas.read_excel loop {t_pandas:.2f} s "
-                        f"({ratio:.1f}× faster, target ≥ 3×)")
+    extra = (f"; for information, pandas with engine='calamine' reads (no validation) in {t_pandas_calamine:.2f} s"
+             if t_pandas_calamine is not None else "")
+    return ratio >= 3, (f"rollup: {n} workbooks read, validated and summed in {t_ours:.2f} s vs a plain "
+                        f"pandas.read_excel loop (default engine openpyxl) {t_pandas:.2f} s ({ratio:.1f}× faster, "
+                        f"target ≥ 3×){extra}")
 
 
 def main() -> int:

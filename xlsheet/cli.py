@@ -34,16 +34,21 @@ def _cmd_new(args) -> int:
     if not agency:
         raise XlsheetError("请用 --agency 指定机关名称（全称），或用 --from 从上一年度工作簿带入")
     prefill.pop("agency", None)
+    variants = args.variant or prefill.pop("variants", [])
+    prefill.pop("variants", None)
     out = Path(args.output) if args.output else Path(default_filename(args.year, agency))
     if args.macros:
         from .excel_build import new_macro_workbook
 
-        path = new_macro_workbook(out, args.year, agency, variants=args.variant, overwrite=args.overwrite, **prefill)
+        path = new_macro_workbook(out, args.year, agency, variants=variants, overwrite=args.overwrite, **prefill)
     else:
-        path = new_workbook(out, args.year, agency, variants=args.variant, overwrite=args.overwrite, **prefill)
+        path = new_workbook(out, args.year, agency, variants=variants, overwrite=args.overwrite, **prefill)
     from .spec import spec_for_year
 
     print(f"已生成：{path}（{spec_for_year(args.year).name}）")
+    if args.from_path:
+        carried = [k for k in prefill.get("values", {}) if k.startswith("t3.carry")]
+        print(f"已从上一年度带入基本信息，并预填“二、上年结转政府信息公开申请数量”{len(carried)}格。")
     return 0
 
 
@@ -123,6 +128,26 @@ def _cmd_import(args) -> int:
     return 0
 
 
+def _cmd_rollup(args) -> int:
+    from .rollup import rollup
+
+    roll = rollup(args.inputs, args.output, year=args.year, agency=args.agency, jobs=args.jobs,
+                  include_errors=args.include_errors, overwrite=args.overwrite)
+    summary = roll.summary()
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        print(f"汇总完成：{roll.output}（{roll.year}年度）")
+        print(f"共 {summary['units']} 个工作簿：通过 {summary['passed']}，有错误 {summary['errors']}，"
+              f"无法读取 {summary['unreadable']}，年度或格式不符 {summary['mismatch']}；计入汇总 {summary['summed']} 个。")
+        for u in roll.units:
+            if u["status"] != "passed":
+                print(f"  {u['name']}：{u['reason'][:120]}")
+        if roll.stock_keys:
+            print(f"  另有 {len(roll.stock_keys)} 个存量数字为简单相加，已在表中标出，请核对。")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="xlsheet", description="政府信息公开工作年度报告：工作簿模板、校验、生成报告")
     p.add_argument("--debug", action="store_true", help="出现内部错误时显示技术细节")
@@ -160,6 +185,17 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("file")
     u.add_argument("--out", default="out", help="输出目录（默认 out）")
     u.set_defaults(func=_cmd_run)
+
+    g = sub.add_parser("rollup", help="汇总多个单位的工作簿（逐个校验，只汇总通过的）")
+    g.add_argument("inputs", nargs="+", help="工作簿文件或文件夹")
+    g.add_argument("-o", "--output", required=True, help="汇总工作簿，如 汇总.xlsx")
+    g.add_argument("--year", type=int, help="汇总年度（默认取多数单位的年度）")
+    g.add_argument("--agency", default="汇总", help="汇总表的机关名称")
+    g.add_argument("--jobs", type=int, default=1, help="并行进程数")
+    g.add_argument("--include-errors", action="store_true", help="有错误的单位也计入汇总")
+    g.add_argument("--json", action="store_true", help="以 JSON 输出汇总情况")
+    g.add_argument("--overwrite", action="store_true")
+    g.set_defaults(func=_cmd_rollup)
 
     i = sub.add_parser("import", help="把已发布的报告（.docx，官方表格格式）导入为工作簿")
     i.add_argument("file")

@@ -27,3 +27,7 @@ class ReportBlockedError(XlsheetError):
     """The report cannot be generated while validation errors remain (use --force to override)."""
 
     exit_code = 1
+
+
+class NotAReportError(XlsheetError):
+    """A readable document that is not an annual report in the official layout (import)."""
