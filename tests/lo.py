@@ -65,7 +65,7 @@ def recalc(paths: list[Path], outdir: Path) -> list[Path]:
     require_soffice()
     outdir.mkdir(parents=True, exist_ok=True)
     _run(["--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir), *map(str, paths)], outdir.parent)
-    return [outdir / p.name for p in paths]
+    return [outdir / (p.stem + ".xlsx") for p in paths]
 
 
 def to_pdf(path: Path, outdir: Path) -> Path:

@@ -63,8 +63,13 @@ def _row_height(table: Table, row) -> float:
     return 16 * lines + 4
 
 
+def _sheet(wb, title: str):
+    """The sheet ``title``: created, or taken over from a pre-made base workbook (the .xlsm with buttons)."""
+    return wb[title] if title in wb.sheetnames else wb.create_sheet(title)
+
+
 def _table_sheet(wb, spec: Spec, table: Table, year: int, variants, values, labels) -> None:
-    ws = wb.create_sheet(table.sheet)
+    ws = _sheet(wb, table.sheet)
     for i, w in enumerate(table.widths, start=1):
         ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = w
     ws.cell(row=TITLE_ROW, column=1, value=table.title).font = styles.TITLE
@@ -113,8 +118,11 @@ def _table_sheet(wb, spec: Spec, table: Table, year: int, variants, values, labe
 
 
 def _meta_sheet(wb, spec: Spec, meta: Mapping) -> None:
-    ws = wb.active
-    ws.title = META_SHEET
+    if META_SHEET in wb.sheetnames:
+        ws = wb[META_SHEET]
+    else:
+        ws = wb.active
+        ws.title = META_SHEET
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["B"].width = 60
     ws.cell(row=TITLE_ROW, column=1, value="政府信息公开工作年度报告 · 基本信息").font = styles.TITLE
@@ -148,7 +156,7 @@ def _meta_sheet(wb, spec: Spec, meta: Mapping) -> None:
 
 
 def _text_sheet(wb, spec: Spec, narrative: Mapping) -> None:
-    ws = wb.create_sheet(TEXT_SHEET)
+    ws = _sheet(wb, TEXT_SHEET)
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["B"].width = 100
     ws.cell(row=TITLE_ROW, column=1, value="正文").font = styles.TITLE
@@ -175,15 +183,16 @@ def default_meta(year: int, agency: str) -> dict:
 
 def build_workbook(year: int, agency: str, *, variants=(), spec: Spec | None = None, meta: Mapping | None = None,
                    narrative: Mapping | None = None, values: Mapping | None = None,
-                   labels: Mapping | None = None) -> Workbook:
+                   labels: Mapping | None = None, base: Workbook | None = None) -> Workbook:
     """An in-memory template (optionally prefilled) for reporting ``year``; the format follows the year
-    unless ``spec`` is given (used to re-enter a report published in a format that did not match its year)."""
+    unless ``spec`` is given (used to re-enter a report published in a format that did not match its year).
+    ``base``: a workbook whose sheets (same names, e.g. with buttons and a VBA project) are filled in."""
     spec = spec or spec_for_year(year)
     variants = frozenset(variants)
     unknown = variants - {v.key for v in spec.variants}
     if unknown:
         raise ValueError(f"未知的地方变体：{', '.join(sorted(unknown))}")
-    wb = Workbook()
+    wb = base if base is not None else Workbook()
     merged_meta = default_meta(year, agency)
     merged_meta.update({k: v for k, v in (meta or {}).items()})
     _meta_sheet(wb, spec, merged_meta)

@@ -56,8 +56,16 @@ def read_source(source: Source) -> Report:
             return None
         return Location(*ref)
 
+    grids: dict[str, list[list]] = {}
+
+    def grid(sheet: str) -> list[list]:
+        # One bulk read per sheet, whatever the source (a live Excel book must not get a round trip per cell).
+        if sheet not in grids:
+            grids[sheet] = source.grid(sheet)
+        return grids[sheet]
+
     def raw_at(loc: Location):
-        return _cell(source.grid(loc.sheet), loc.row, loc.col)
+        return _cell(grid(loc.sheet), loc.row, loc.col)
 
     for field in spec.meta:
         loc = locate(names.meta_name(field.key), f"基本信息·{field.label}")
@@ -83,12 +91,12 @@ def read_source(source: Source) -> Report:
         anchor = parse_ref(anchor_text) if anchor_text else None
         if anchor is None or anchor[0] not in sheets:
             continue
-        grid = source.grid(anchor[0])
+        table_grid = grid(anchor[0])
         report.locations[f"anchor.{table.key}"] = Location(*anchor)
         for row in table.rows_for(variants):
             for cell in row.cells:
                 if not cell.is_input:
-                    raw = _cell(grid, anchor[1] + cell.row, anchor[2] + cell.col)
+                    raw = _cell(table_grid, anchor[1] + cell.row, anchor[2] + cell.col)
                     report.labels[(table.key, cell.row, cell.col)] = "" if raw is None else str(raw)
     return report
 

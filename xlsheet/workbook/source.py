@@ -64,7 +64,6 @@ class FileSource:
             if dn.get("localSheetId") is None:
                 self._names[dn.get("name")] = dn.text or ""
         self._book = None
-        self._grids: dict[str, list[list]] = {}
 
     def sheet_names(self) -> list[str]:
         return list(self._sheets)
@@ -73,18 +72,15 @@ class FileSource:
         return dict(self._names)
 
     def grid(self, sheet: str) -> list[list]:
-        if sheet not in self._grids:
-            try:
-                import python_calamine
+        try:
+            import python_calamine
 
-                if self._book is None:
-                    self._book = python_calamine.CalamineWorkbook.from_path(self.path)
-                data = self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-            except Exception as exc:
-                raise InvalidWorkbookError(
-                    f"“{self.label}”的工作表“{sheet}”无法读取，文件可能已损坏（{type(exc).__name__}）") from None
-            self._grids[sheet] = data
-        return self._grids[sheet]
+            if self._book is None:
+                self._book = python_calamine.CalamineWorkbook.from_path(self.path)
+            return self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise InvalidWorkbookError(
+                f"“{self.label}”的工作表“{sheet}”无法读取，文件可能已损坏（{type(exc).__name__}）") from None
 
     def close(self) -> None:
         if self._book is not None:

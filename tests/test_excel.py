@@ -1,0 +1,178 @@
+"""Excel integration: the live-book operations on both sides of the adapter, UDFs, and lazy xlwings."""
+import json
+import subprocess
+import sys
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.docxgrid import body_text, doc_tables
+from tests.filebook import OpenpyxlBook
+from xlsheet import read
+from xlsheet.cli import main
+from xlsheet.liveops import COLOURS, MARKS_SHEET, NOTE_PREFIX, clear_book, generate_report_book, validate_book
+from xlsheet.workbook import names
+
+INPUT = "#DDEBF7"
+
+
+@pytest.fixture
+def broken(examples, tmp_path):
+    """The demo with 表三 一、本年新收 自然人 typed as 13 instead of 12 (breaks two equations)."""
+    wb = load_workbook(examples / "demo_2024.xlsx")
+    wb["表三"]["D8"] = 13
+    path = tmp_path / "broken.xlsx"
+    wb.save(path)
+    return path
+
+
+def _marked(book):
+    return {(s, c.coordinate) for s in ("表二", "表三", "表四") for row in book.wb[s].iter_rows() for c in row
+            if c.fill.fill_type == "solid" and "#" + c.fill.fgColor.rgb[-6:] in COLOURS.values()}
+
+
+def _notes(book):
+    return [(ws.title, c.coordinate, c.comment.text) for ws in book.wb.worksheets for row in ws.iter_rows()
+            for c in row if c.comment]
+
+
+def test_validate_marks_cells_and_lists_findings(broken):
+    book = OpenpyxlBook(broken)
+    result = validate_book(book)
+    assert [f.rule_id for f in result.findings] == ["T3-BALANCE", "T3-ROW-TOTAL"]
+    involved = {(c.sheet, c.cell) for f in result.findings for c in f.cells}
+    assert _marked(book) == involved and ("表三", "D8") in involved
+    assert all(text.startswith(NOTE_PREFIX) for _, _, text in _notes(book))
+    ws = book.wb["校验结果"]
+    assert book.wb.sheetnames[0] == "校验结果"
+    assert ws["C5"].value == "T3-BALANCE" and ws["D5"].value == '=HYPERLINK("#\'表三\'!D31","表三!D31")'
+    assert book.wb[MARKS_SHEET].sheet_state == "hidden"
+    assert book.alerts and "2 个错误" in book.alerts[-1][1]
+    assert max(book.reads.count(s) for s in set(book.reads)) == 1  # one bulk read per sheet
+
+
+def test_second_run_leaves_no_stale_marks_and_restores_the_clerks_formats(broken):
+    book = OpenpyxlBook(broken)
+    book.set_color("表三", "J8", "#FFFF00")  # the clerk's own highlight on a cell that will be marked
+    from openpyxl.comments import Comment
+
+    book.wb["表三"]["D9"].comment = Comment("上年结转已核对", "科员")  # the clerk's own note
+    validate_book(book)
+    first = (_marked(book), len(_notes(book)), book.wb[MARKS_SHEET].max_row)
+    validate_book(book)  # again, nothing fixed: same marks, not twice as many
+    assert (_marked(book), len(_notes(book)), book.wb[MARKS_SHEET].max_row) == first
+    book.wb["表三"]["D8"] = 12  # the clerk fixes the value
+    result = validate_book(book)
+    assert result.findings == []
+    assert _marked(book) == set()
+    assert book.get_color("表三", "J8") == "#FFFF00" and book.get_color("表三", "D8") == INPUT
+    assert _notes(book) == [("表三", "D9", "上年结转已核对")]
+    assert book.wb["校验结果"]["A2"].value.startswith("0 个错误")
+
+
+def test_clear_marks(broken):
+    book = OpenpyxlBook(broken)
+    validate_book(book)
+    assert clear_book(book) == 10
+    assert _marked(book) == set() and _notes(book) == []
+    assert book.wb["校验结果"].max_row <= 1
+
+
+def test_generate_report_refuses_errors_then_writes_next_to_the_workbook(broken, tmp_path):
+    book = OpenpyxlBook(broken)
+    assert generate_report_book(book) is None
+    assert "未生成报告" in book.alerts[-1][1]
+    book.wb["表三"]["D8"] = 12
+    book.save()
+    book = OpenpyxlBook(broken)
+    path = generate_report_book(book)
+    assert path == broken.with_name("broken.docx") and "报告已生成" in book.alerts[-1][1]
+    cli = tmp_path / "cli.docx"
+    assert main(["report", str(broken), "-o", str(cli)]) == 0
+    assert doc_tables(path) == doc_tables(cli) and body_text(path) == body_text(cli)
+
+
+def _remote(path, *steps):
+    proc = subprocess.run([sys.executable, "-m", "tests.remote_driver", str(path), *steps], capture_output=True,
+                          text=True, encoding="utf-8", timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return json.loads(proc.stdout)
+
+
+def test_xlwings_object_model_marks_lists_and_clears(broken):
+    pytest.importorskip("xlwings")
+    first, _, again, _, fixed = _remote(broken, "validate", "set:表三!D9=2", "validate", "set:表三!D8=12", "validate")
+    marked = {k for k, v in first["colors"].items() if v == COLOURS["error"]}
+    assert marked == set(first["cells"]) and "表三!D8" in marked
+    assert {"addSheet", "setRangeColor", "setValues", "setSheetVisibility"} <= set(first["funcs"])
+    rows = first["result_sheet"]
+    assert rows[4][2] == "T3-BALANCE" and rows[4][3].startswith("=HYPERLINK(")
+    assert {k for k, v in again["colors"].items() if v == COLOURS["error"]} == marked  # same marks, no pile-up
+    assert fixed["errors"] == 0
+    assert all(fixed["colors"][k] == INPUT for k in marked)  # every old mark undone
+    assert len(fixed["result_sheet"]) == 4  # header only
+
+
+def test_xlwings_live_book_report_equals_the_cli_report(examples, tmp_path):
+    pytest.importorskip("xlwings")
+    live = tmp_path / "live.docx"
+    (step,) = _remote(examples / "demo_2024.xlsx", f"report={live}")
+    assert step["report"] == str(live)
+    cli = tmp_path / "cli.docx"
+    assert main(["report", str(examples / "demo_2024.xlsx"), "-o", str(cli)]) == 0
+    assert doc_tables(live) == doc_tables(cli) and body_text(live) == body_text(cli)
+
+
+def test_udfs_on_the_live_book(broken):
+    pytest.importorskip("xlwings")
+    (step,) = _remote(broken, "udf")
+    assert step["status"] == "✗ 2 个错误，0 个警告"
+    assert step["findings"][0] == ["级别", "规则", "位置", "说明"] and step["findings"][1][1] == "T3-BALANCE"
+
+
+def test_check_udfs_are_plain_functions():
+    pytest.importorskip("xlwings")
+    from xlsheet.excel_udfs import XLSHEET_CHECK_T3, XLSHEET_CHECK_T4
+
+    assert XLSHEET_CHECK_T4([[1, 0, 0, 1, 2] + [0] * 10]) == [["✓ 勾稽关系正确", "", "", "", ""]]
+    assert XLSHEET_CHECK_T4([[1, 0, 0, 1, 3] + [0] * 10])[0][:2] == ["T4-GROUP-TOTAL", "行政复议"]
+    zeros = [[0] * 7 for _ in range(23)]
+    assert XLSHEET_CHECK_T3(zeros)[0][0].startswith("✓")
+    zeros[0][0] = 1  # 2019 format, 一 自然人 = 1 with nothing else
+    assert {r[1] for r in XLSHEET_CHECK_T3(zeros)} >= {"“自然人”列", "“一、本年新收政府信息公开申请数量”行"}
+    assert XLSHEET_CHECK_T3([[0] * 7] * 5)[0][0].startswith("请选中")
+
+
+def test_core_never_imports_xlwings(examples):
+    code = ("import sys, xlsheet, xlsheet.cli, xlsheet.excel, xlsheet.workbook.reader, xlsheet.validation.engine, "
+            "xlsheet.docx.render, xlsheet.rollup, xlsheet.importer; "
+            f"from xlsheet.cli import main; main(['validate', {str(examples / 'demo_2024.xlsx')!r}]); "
+            "assert 'xlwings' not in sys.modules, 'xlwings imported'")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8")
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_entry_points_turn_errors_into_a_dialog(tmp_path):
+    from xlsheet.excel import _guard
+
+    book = OpenpyxlBook.__new__(OpenpyxlBook)
+    book.alerts = []
+
+    class Foreign(OpenpyxlBook):
+        def __init__(self):
+            self.alerts, self.label, self.fullname = [], "x.xlsx", "x.xlsx"
+
+        def defined_names(self):
+            return {}
+
+    import xlsheet.excel as x
+
+    foreign = Foreign()
+    original = x._live
+    x._live = lambda b: foreign
+    try:
+        assert _guard(validate_book, None) is None
+    finally:
+        x._live = original
+    assert "不是 xlsheet 年报工作簿" in foreign.alerts[0][1]
+    assert names.FORMAT == "xs_format"
