@@ -111,3 +111,33 @@ def test_internal_errors_print_a_message_not_a_traceback(monkeypatch, capsys, ex
     assert main(["validate", str(examples / "demo_2024.xlsx")]) == 3
     err = capsys.readouterr().err
     assert "内部错误" in err and "Traceback" not in err
+
+
+def test_run_keeps_the_macro_suffix(tmp_path):
+    pytest = __import__("pytest")
+    pytest.importorskip("xlsxwriter")
+    src = tmp_path / "m.xlsm"
+    assert main(["new", "--year", "2024", "--agency", "某局", "-o", str(src), "--macros"]) == 0
+    main(["run", str(src), "--out", str(tmp_path / "out")])
+    assert (tmp_path / "out" / "m_校验.xlsm").exists()
+    from openpyxl import load_workbook
+
+    assert load_workbook(tmp_path / "out" / "m_校验.xlsm", keep_vba=True).vba_archive is not None
+
+
+def test_default_filename_is_safe_on_windows(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "--year", "2024", "--agency", "某局/办公室:甲"]) == 0
+    assert (tmp_path / "某局_办公室_甲2024年政府信息公开工作年度报告.xlsx").exists()
+
+
+def test_a_locked_output_is_a_clear_message(examples, tmp_path, monkeypatch, capsys):
+    import os
+
+    def locked(*a, **k):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", locked)
+    assert main(["report", str(examples / "demo_2024.xlsx"), "-o", str(tmp_path / "r.docx")]) == 2
+    assert "正在 Excel 或 WPS 中打开" in capsys.readouterr().err
+    assert not list(tmp_path.glob(".xlsheet-*"))  # no temporary file left behind

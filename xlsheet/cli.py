@@ -100,7 +100,7 @@ def _cmd_run(args) -> int:
     out.mkdir(parents=True, exist_ok=True)
     result = _validate(src)
     print(render_text(result, limit=30))
-    checked, _ = write_validated_copy(src, result, out / f"{src.stem}_校验.xlsx")
+    checked, _ = write_validated_copy(src, result, out / f"{src.stem}_校验{src.suffix}")
     report_json = out / f"{src.stem}_校验结果.json"
     from .fileio import atomic_write
 

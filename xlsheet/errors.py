@@ -23,6 +23,10 @@ class OutputExistsError(XlsheetError):
     """Refusing to overwrite an existing file without explicit permission."""
 
 
+class FileBusyError(XlsheetError):
+    """The target file is locked (typically open in Excel or WPS on Windows) or the folder is not writable."""
+
+
 class ReportBlockedError(XlsheetError):
     """The report cannot be generated while validation errors remain (use --force to override)."""
 

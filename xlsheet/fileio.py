@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from .errors import OutputExistsError
+from .errors import FileBusyError, OutputExistsError
 
 
 def free_path(path: Path) -> Path:
@@ -38,16 +38,21 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None], *, overw
     path = Path(path)
     if path.exists() and not overwrite:
         raise OutputExistsError(f"文件“{path}”已存在，未覆盖。请换一个文件名，或加 --overwrite（原文件会先备份为 .bak）。")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".xlsheet-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".xlsheet-", suffix=path.suffix, dir=path.parent)
+        os.close(fd)
+    except PermissionError:
+        raise FileBusyError(f"无法在“{path.parent}”中写文件（没有写入权限）") from None
     try:
         write(tmp)
         if path.exists():
             backup(path)
         os.replace(tmp, path)
-    except BaseException:
+    except PermissionError:
+        # On Windows a file open in Excel or WPS cannot be replaced.
+        raise FileBusyError(f"无法写入“{path}”：文件可能正在 Excel 或 WPS 中打开，请关闭后重试") from None
+    finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-        raise
     return path

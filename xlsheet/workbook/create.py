@@ -1,6 +1,7 @@
 """``xlsheet new``: write a fresh (optionally prefilled) workbook to disk."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..fileio import atomic_write
@@ -8,7 +9,9 @@ from .build import build_workbook
 
 
 def default_filename(year: int, agency: str) -> str:
-    return f"{agency}{year}年政府信息公开工作年度报告.xlsx"
+    """``某局2024年政府信息公开工作年度报告.xlsx``; characters Windows forbids in file names become "_"."""
+    safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", agency).strip(" .") or "年报"
+    return f"{safe}{year}年政府信息公开工作年度报告.xlsx"
 
 
 def new_workbook(path, year: int, agency: str, *, variants=(), overwrite: bool = False, **prefill) -> Path:
