@@ -9,21 +9,11 @@ from docx.oxml.ns import qn
 from tests.conftest import example
 from tests.docxgrid import body_text, doc_tables
 from tests.lo import to_pdf, to_png
-from tests.seedgrid import squash, tables
+from tests.seedgrid import SEED_LAYOUT_DEFECTS, squash, tables
 from xlsheet import read
 from xlsheet.cli import main
 from xlsheet.docx.render import render_docx
 
-# Seed cells that deviate from the official layout (FORMAT.md §5.2); our report prints the official text there.
-# (seed, table, row) → why.  Rows whose shape differs are skipped whole.
-SEED_DEFECTS = {
-    ("002", 0, 17): "政府集中采购 row published without its two value cells, with the 发布总数量 line inside its cell",
-    ("003", 0, 1): "2019 headers under the 2021 format",
-    ("003", 0, 3): "规范性文件 instead of 行政规范性文件",
-    ("003", 0, 12): "extra empty cell in the (八) header row",
-    ("003", 1, 23): "（6） 其他处理 artefact; 无不正当 typo; comma instead of 、",
-    ("003", 1, 24): "comma instead of 、",
-}
 
 
 def _generate(examples, seed, tmp_path, *extra):
@@ -39,7 +29,7 @@ def test_tables_equal_the_published_tables(examples, tmp_path, seed):
     assert len(mine) == len(published) == 3
     compared = 0
     for t, (a_rows, b_rows) in enumerate(zip(mine, published)):
-        skip_b = {r for (s, tt, r) in SEED_DEFECTS if s == seed and tt == t}
+        skip_b = {r for (s, tt, r) in SEED_LAYOUT_DEFECTS if s == seed and tt == t}
         if seed == "002" and t == 0:
             # our table prints the 采购 row and the 发布总数量 row separately; compare the latter on its own
             assert squash(a_rows[18][0]) == squash("2020年本行政区域（或本部门）政府信息公开发布总数量（非新闻类、消息类）：4267")

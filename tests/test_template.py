@@ -5,20 +5,12 @@ import sys
 import pytest
 from openpyxl import load_workbook
 
-from tests.seedgrid import SEED_YEAR, squash, tables
+from tests.seedgrid import SEED_LAYOUT_DEFECTS, SEED_YEAR, squash, tables
 from tests.sheetgrid import grid_size, table_rows
 from xlsheet.cli import main
 from xlsheet.spec import load_spec
 from xlsheet.workbook import names
 
-# Where a published seed deviates from the official layout (FORMAT.md §5.2); these cells are not compared.
-SEED_DEFECTS = {
-    ("003", 0, 1): "2019 headers 本年新制作数量/本年新公开数量/对外公开总数量 under the 2021 format",
-    ("003", 0, 3): "规范性文件 instead of 行政规范性文件",
-    ("003", 0, 12): "extra empty cell in the 第二十条第（八）项 header row (misaligned merge)",
-    ("003", 1, 23): "（6） 其他处理 numbering artefact, 无不正当 typo and comma instead of 、",
-    ("003", 1, 24): "comma instead of 、",
-}
 
 
 def _new(tmp_path, year, *extra):
@@ -45,7 +37,7 @@ def test_table_sheets_match_the_published_grid_label_for_label(tmp_path, year, s
         seed_rows = [r for r in seed_rows if not (len(r) == 1 and "发布总数量" in r[0])]
         assert len(mine) == len(seed_rows), table.key
         for r_index, (a, b) in enumerate(zip(mine, seed_rows)):
-            if (seed, t_index, r_index) in SEED_DEFECTS:
+            if (seed, t_index, r_index) in SEED_LAYOUT_DEFECTS:
                 continue
             assert len(a) == len(b), (table.key, r_index, a, b)
             for x, y in zip(a, b):

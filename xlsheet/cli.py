@@ -148,6 +148,10 @@ def _cmd_rollup(args) -> int:
     return 0
 
 
+def _overwrite_option(parser) -> None:
+    parser.add_argument("--overwrite", action="store_true", help="允许覆盖已有文件（原文件先备份为 .bak）")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="xlsheet", description="政府信息公开工作年度报告：工作簿模板、校验、生成报告")
     p.add_argument("--debug", action="store_true", help="出现内部错误时显示技术细节")
@@ -161,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="地方变体：jilin = 表二后加“发布总数量”一行")
     n.add_argument("--from", dest="from_path", help="上一年度的工作簿：带入基本信息，并以其“结转下年度”预填“上年结转”")
     n.add_argument("--macros", action="store_true", help="生成带“校验/生成报告”按钮的 .xlsm（需 xlwings）")
-    n.add_argument("--overwrite", action="store_true", help="允许覆盖已有文件（原文件先备份为 .bak）")
+    _overwrite_option(n)
     n.set_defaults(func=_cmd_new)
 
     v = sub.add_parser("validate", help="校验工作簿（退出码 0 通过，1 有错误，2 无法读取）")
@@ -177,7 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("file")
     r.add_argument("-o", "--output", help="输出 .docx（默认与工作簿同名）")
     r.add_argument("--force", action="store_true", help="即使有错误也生成（草稿）")
-    r.add_argument("--overwrite", action="store_true", help="允许覆盖已有文件（原文件先备份为 .bak）")
+    _overwrite_option(r)
     r.add_argument("--no-chart", action="store_true", help="不插入主动公开统计图")
     r.set_defaults(func=_cmd_report)
 
@@ -194,13 +198,13 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--jobs", type=int, default=1, help="并行进程数")
     g.add_argument("--include-errors", action="store_true", help="有错误的单位也计入汇总")
     g.add_argument("--json", action="store_true", help="以 JSON 输出汇总情况")
-    g.add_argument("--overwrite", action="store_true")
+    _overwrite_option(g)
     g.set_defaults(func=_cmd_rollup)
 
     i = sub.add_parser("import", help="把已发布的报告（.docx，官方表格格式）导入为工作簿")
     i.add_argument("file")
     i.add_argument("-o", "--output", help="输出 .xlsx")
-    i.add_argument("--overwrite", action="store_true")
+    _overwrite_option(i)
     i.set_defaults(func=_cmd_import)
     return p
 

@@ -157,18 +157,6 @@ class Spec:
         """Input fields present in a workbook with these variants, in table order."""
         return [f for f in self.fields.values() if f.variant is None or f.variant in variants]
 
-    def meta_field(self, key: str) -> MetaField:
-        for m in self.meta:
-            if m.key == key:
-                return m
-        raise KeyError(key)
-
-    def narrative_field(self, key: str) -> NarrativeField:
-        for n in self.narrative:
-            if n.key == key:
-                return n
-        raise KeyError(key)
-
     @property
     def years_label(self) -> str:
         if self.last_year is None:
