@@ -8,10 +8,8 @@ from openpyxl import load_workbook
 
 from tests.docxgrid import body_text, doc_tables
 from tests.filebook import OpenpyxlBook
-from xlsheet import read
 from xlsheet.cli import main
 from xlsheet.liveops import COLOURS, MARKS_SHEET, NOTE_PREFIX, clear_book, generate_report_book, validate_book
-from xlsheet.workbook import names
 
 INPUT = "#DDEBF7"
 
@@ -152,27 +150,16 @@ def test_core_never_imports_xlwings(examples):
     assert proc.returncode == 0, proc.stderr
 
 
-def test_entry_points_turn_errors_into_a_dialog(tmp_path):
-    from xlsheet.excel import _guard
-
-    book = OpenpyxlBook.__new__(OpenpyxlBook)
-    book.alerts = []
-
-    class Foreign(OpenpyxlBook):
-        def __init__(self):
-            self.alerts, self.label, self.fullname = [], "x.xlsx", "x.xlsx"
-
-        def defined_names(self):
-            return {}
+def test_entry_points_turn_errors_into_a_dialog(tmp_path, monkeypatch):
+    """A foreign workbook clicked in Excel gets the Chinese message in a dialog, not a traceback."""
+    from openpyxl import Workbook
 
     import xlsheet.excel as x
 
-    foreign = Foreign()
-    original = x._live
-    x._live = lambda b: foreign
-    try:
-        assert _guard(validate_book, None) is None
-    finally:
-        x._live = original
-    assert "不是 xlsheet 年报工作簿" in foreign.alerts[0][1]
-    assert names.FORMAT == "xs_format"
+    path = tmp_path / "foreign.xlsx"
+    Workbook().save(path)
+    book = OpenpyxlBook(path)
+    monkeypatch.setattr(x, "_live", lambda b: book)
+    assert x.validate() is None and x.generate_report() is None
+    assert [title for title, _ in book.alerts] == ["xlsheet", "xlsheet"]
+    assert "不是 xlsheet 年报工作簿" in book.alerts[0][1]

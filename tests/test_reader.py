@@ -75,7 +75,7 @@ def test_renamed_sheet_is_still_read(examples, tmp_path):
     before = _all_numbers(read(src))
     wb = load_workbook(src)
     wb["表三"].title = "申请情况"
-    for name, dn in list(wb.defined_names.items()):  # what Excel does when a sheet is renamed
+    for dn in list(wb.defined_names.values()):  # what Excel does when a sheet is renamed
         dn.attr_text = dn.attr_text.replace("'表三'!", "'申请情况'!")
     out = tmp_path / "renamed.xlsx"
     wb.save(out)
@@ -90,7 +90,7 @@ def test_inserted_row_is_still_read(examples, tmp_path):
     before = _all_numbers(read(src))
     wb = load_workbook(src)
     wb["表三"].insert_rows(4, amount=2)
-    for name, dn in list(wb.defined_names.items()):  # Excel shifts names below an inserted row
+    for dn in list(wb.defined_names.values()):  # Excel shifts names below an inserted row
         if dn.attr_text.startswith("'表三'!"):
             col, row = dn.attr_text.split("!$")[1].split("$")
             dn.attr_text = f"'表三'!${col}${int(row) + 2 if int(row) >= 4 else row}"

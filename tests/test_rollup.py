@@ -67,7 +67,7 @@ def batch(tmp_path_factory):
     _unit(src / "broken.xlsx", 2024, broken, "某区错误局")
     _unit(src / "old.xlsx", 2023, valid[1], "某区旧局")
     n = 0
-    for copy in range(20):
+    for _ in range(20):
         for i in range(9):
             shutil.copy(src / f"v{i}.xlsx", units / f"unit{n:03d}.xlsx")
             n += 1

@@ -111,19 +111,6 @@ def spec_table_cells(table, variants=frozenset()) -> list[list]:
     return rows
 
 
-def spec_table_rows(table, year: int | None, variants=frozenset(), values=None) -> list[list[str]]:
-    """What the dump of an official table looks like for a spec ``table``: labels, and values from ``values``
-    (key → printed text; default empty).  The expected shape for comparisons with published reports."""
-    values = values or {}
-    out = []
-    for row, cells in zip(table.rows_for(variants), spec_table_cells(table, variants)):
-        if row.inline:
-            out.append([f"{row.cells[0].label(year)}：{values.get(row.cells[-1].key, '')}"])
-            continue
-        out.append(["" if c is None else values.get(c.key, "") if c.is_input else c.label(year) for c in cells])
-    return out
-
-
 def _covering_width(table, r: int, c: int) -> int:
     for row in table.rows:
         for cell in row.cells:

@@ -1,7 +1,6 @@
 """The typed Report model: what one annual-report workbook says, independent of where it was read from."""
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from .spec import Spec
@@ -71,7 +70,3 @@ class Report:
 
     def text(self, key: str) -> str:
         return (self.narrative.get(key) or "").strip()
-
-    def date(self, key: str) -> dt.date | None:
-        d = self.meta.get(key)
-        return d if isinstance(d, dt.date) else None

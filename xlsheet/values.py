@@ -40,12 +40,6 @@ class CellValue:
     def is_number(self) -> bool:
         return self.state in (State.NUMBER, State.ZERO)
 
-    def display(self) -> str:
-        """The raw value as a clerk would recognise it in a message."""
-        if self.state is State.BLANK:
-            return "（空白）"
-        return str(self.raw) if self.state is State.TEXT else format_number(self.number)
-
 
 BLANK = CellValue(State.BLANK)
 

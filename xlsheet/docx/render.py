@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..report import Report
 from . import fonts
-from .narrative import chart_data, context, default_text, field_text
+from .narrative import chart_data, context, field_text
 from .tables import table_xml
 from .text import clean
 

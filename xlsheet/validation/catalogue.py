@@ -41,9 +41,3 @@ def load_catalogue() -> tuple[Rule, ...]:
 def rules_for(fmt: str) -> list[Rule]:
     return [r for r in load_catalogue() if r.applies_to(fmt)]
 
-
-def rule(rule_id: str) -> Rule:
-    for r in load_catalogue():
-        if r.id == rule_id:
-            return r
-    raise KeyError(rule_id)
