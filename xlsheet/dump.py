@@ -106,14 +106,6 @@ def spec_table_cells(table, variants=frozenset()) -> list[list]:
                 col += by_col[col].colspan
             else:
                 out.append(None)
-                col += _covering_width(table, row.index, col)
+                col += table.covering(row.index, col).colspan
         rows.append(out)
     return rows
-
-
-def _covering_width(table, r: int, c: int) -> int:
-    for row in table.rows:
-        for cell in row.cells:
-            if cell.row < r < cell.row + cell.rowspan and cell.col == c:
-                return cell.colspan
-    return 1

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from .validation.findings import SEVERITY_LABEL, Result
+from .validation.findings import RESULT_HEADERS, SEVERITY_LABEL, Result, result_rows, verdict
 from .workbook import styles
 from .workbook.layout import RESULT_SHEET
 
@@ -98,17 +98,12 @@ def apply_marks(book: LiveBook, result: Result) -> int:
 def write_result_sheet(book: LiveBook, result: Result) -> None:
     book.ensure_sheet(RESULT_SHEET, first=True)
     book.clear_sheet(RESULT_SHEET)
-    rows = [["校验结果", "", "", "", ""],
-            [f"{result.summary()}。" + ("可以生成报告。" if result.ok else "请先改正错误再生成报告。"), "", "", "", ""],
-            ["", "", "", "", ""],
-            ["序号", "级别", "规则", "位置", "说明"]]
-    for n, f in enumerate(result.findings, start=1):
-        if f.location is not None:
-            target = f"#'{f.location.sheet}'!{f.location.cell}"
-            where = f'=HYPERLINK("{target}","{f.address}")'
-        else:
-            where = ""
-        rows.append([n, SEVERITY_LABEL[f.severity], f.rule_id, where, f.message])
+    blank = [""] * len(RESULT_HEADERS)
+    rows = [["校验结果"] + blank[1:], [verdict(result)] + blank[1:], blank, list(RESULT_HEADERS)]
+    for f, row in zip(result.findings, result_rows(result)):
+        if f.location is not None:  # a formula, so one bulk write carries the links too
+            row[3] = f'=HYPERLINK("#\'{f.location.sheet}\'!{f.location.cell}","{f.address}")'
+        rows.append(["" if v is None else v for v in row])
     book.write_block(RESULT_SHEET, 1, 1, rows)
 
 

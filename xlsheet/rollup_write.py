@@ -10,6 +10,7 @@ from openpyxl.styles import PatternFill
 
 from .fileio import atomic_write
 from .rollup import STATUS, Rollup
+from .spec import spec_for_year
 from .workbook import names, styles
 from .workbook.build import build_workbook
 
@@ -51,7 +52,7 @@ def write_rollup(roll: Rollup, output, *, overwrite: bool = False):
     if roll.stock_keys:
         r = 6 + len(roll.units)
         ws.cell(row=r, column=1, value="以下存量数字为简单相加，已在表中以黄色标出，请核对：").font = styles.HEADER
-        spec_fields = __import__("xlsheet.spec", fromlist=["spec_for_year"]).spec_for_year(roll.year).fields
+        spec_fields = spec_for_year(roll.year).fields
         for i, key in enumerate(roll.stock_keys, start=1):
             ws.cell(row=r + i, column=2, value=spec_fields[key].describe(roll.year))
     ws.freeze_panes = "A5"

@@ -63,9 +63,7 @@ def table_xml(table: Table, report: Report) -> str:
              f'<w:tblBorders>{border}</w:tblBorders><w:tblLayout w:type="fixed"/>'
              f'<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
              f'</w:tblPr><w:tblGrid>{"".join(f"<w:gridCol w:w={chr(34)}{c}{chr(34)}/>" for c in cols)}</w:tblGrid>']
-    rows = table.rows_for(report.variants)
-    all_cells = [c for r in rows for c in r.cells]
-    for row in rows:
+    for row in table.rows_for(report.variants):
         header = "<w:tblHeader/>" if row.role == "header" and table.key == "t3" else ""
         parts.append(f"<w:tr><w:trPr><w:cantSplit/>{header}</w:trPr>")
         if row.inline:
@@ -79,8 +77,7 @@ def table_xml(table: Table, report: Report) -> str:
         while col < table.ncols:
             cell = starts.get(col)
             if cell is None:  # covered by a vertical merge from above
-                cell = next(c for c in all_cells
-                            if c.col == col and c.row < row.index < c.row + c.rowspan)
+                cell = table.covering(row.index, col)
                 width = sum(cols[col: col + cell.colspan])
                 parts.append(_tc(width, cell.colspan, "continue", ""))
                 col += cell.colspan

@@ -72,14 +72,6 @@ def _place_table(tkey: str, raw: dict) -> Table:
                  rows=tuple(rows), value_keys=value_keys)
 
 
-def _covering(table: Table, r: int, c: int) -> Cell | None:
-    for row in table.rows:
-        for cell in row.cells:
-            if cell.row <= r < cell.row + cell.rowspan and cell.col <= c < cell.col + cell.colspan:
-                return cell
-    return None
-
-
 def _fields(table: Table) -> list[Field]:
     """Describe each input cell by the labels that cover its row (left) and its column (header rows above)."""
     out = []
@@ -88,7 +80,7 @@ def _fields(table: Table) -> list[Field]:
             continue
         labels = []
         for c in range(table.ncols):
-            cell = _covering(table, row.index, c)
+            cell = table.covering(row.index, c)
             if cell and cell.text and cell.describe and cell.label() not in labels and not cell.is_input:
                 labels.append(cell.label())
         header_rows = []
@@ -102,7 +94,7 @@ def _fields(table: Table) -> list[Field]:
                 continue
             col_labels = []
             for hr in header_rows:
-                hc = _covering(table, hr, cell.col)
+                hc = table.covering(hr, cell.col)
                 if hc and hc.text and hc.describe and hc.text not in col_labels:
                     col_labels.append(hc.text)
             col_key = cell.key.split(".")[-1] if row.key else cell.key.split(".", 1)[1]

@@ -7,6 +7,7 @@ Coordinates are 0-based grid positions inside one official table (row 0 = the ta
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 KINDS = ("count", "delta", "amount")
 
@@ -95,6 +96,15 @@ class Table:
 
     def tagged(self, tag: str) -> tuple[Row, ...]:
         return tuple(r for r in self.rows if tag in r.tags)
+
+    @cached_property
+    def _grid(self) -> dict[tuple[int, int], Cell]:
+        return {(cell.row + dr, cell.col + dc): cell for row in self.rows for cell in row.cells
+                for dr in range(cell.rowspan) for dc in range(cell.colspan)}
+
+    def covering(self, r: int, c: int) -> Cell | None:
+        """The cell that covers grid position (r, c): the one starting there, or a merge that spans it."""
+        return self._grid.get((r, c))
 
 
 @dataclass(frozen=True)

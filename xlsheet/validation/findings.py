@@ -66,3 +66,20 @@ class Result:
                 "summary": {"errors": len(self.errors), "warnings": len(self.warnings),
                             "not_assessable": len(self.not_assessable)},
                 "findings": [f.to_dict() for f in self.findings], "not_assessable": self.not_assessable}
+
+
+RESULT_HEADERS = ["序号", "级别", "规则", "位置", "说明", "填报值", "应为", "差额"]
+
+
+def verdict(result: Result) -> str:
+    """The one-line conclusion shown above a 校验结果 table."""
+    return f"{result.summary()}。" + ("可以生成报告。" if result.ok else "请先改正错误再生成报告。")
+
+
+def result_rows(result: Result) -> list[list]:
+    """One row per finding, in RESULT_HEADERS order (the 位置 column holds the plain address)."""
+    def text(v):
+        return None if v is None else str(v)
+
+    return [[n, SEVERITY_LABEL[f.severity], f.rule_id, f.address, f.message, text(f.left), text(f.right),
+             text(f.diff)] for n, f in enumerate(result.findings, start=1)]

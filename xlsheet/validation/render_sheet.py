@@ -13,7 +13,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from ..workbook import styles
 from ..workbook.layout import RESULT_SHEET
-from .findings import SEVERITY_LABEL, Result
+from .findings import RESULT_HEADERS, SEVERITY_LABEL, Result, result_rows, verdict
 
 MARK_FORMULA = '"xlsheet"="xlsheet"'
 NOTE_AUTHOR = "xlsheet校验"
@@ -73,18 +73,15 @@ def write_result_sheet(wb, result: Result) -> None:
     ws.sheet_properties.tabColor = "C00000" if result.errors else "00B050"
     ws["A1"] = "校验结果"
     ws["A1"].font = styles.TITLE
-    ws["A2"] = f"{result.summary()}。" + ("可以生成报告。" if result.ok else "请先改正错误再生成报告。")
+    ws["A2"] = verdict(result)
     ws["A2"].font = styles.STATUS
-    headers = ["序号", "级别", "规则", "位置", "说明", "填报值", "应为", "差额"]
     widths = [6, 6, 18, 14, 90, 10, 10, 8]
-    for i, (h, w) in enumerate(zip(headers, widths), start=1):
+    for i, (h, w) in enumerate(zip(RESULT_HEADERS, widths), start=1):
         c = ws.cell(row=4, column=i, value=h)
         c.font, c.fill, c.border = styles.HEADER, styles.HEADER_FILL, styles.BORDER
         ws.column_dimensions[c.column_letter].width = w
-    for n, f in enumerate(result.findings, start=1):
+    for n, (f, row) in enumerate(zip(result.findings, result_rows(result)), start=1):
         r = 4 + n
-        row = [n, SEVERITY_LABEL[f.severity], f.rule_id, f.address, f.message,
-               *(None if v is None else str(v) for v in (f.left, f.right, f.diff))]
         for i, v in enumerate(row, start=1):
             c = ws.cell(row=r, column=i, value=v)
             c.border, c.alignment = styles.BORDER, styles.LEFT
