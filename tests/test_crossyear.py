@@ -11,9 +11,11 @@ from xlsheet.values import parse_cell
 
 
 def previous_of(report):
-    """A clean last-year report consistent with ``report`` (carry-over, 现行有效 chain, 项目数量 chain)."""
+    """A clean last-year report consistent with ``report`` (carry-over, 现行有效 chain, 项目数量 chain), with
+    narrative of its own."""
     prev = copy.deepcopy(report)
     prev.meta["year"] = report.year - 1
+    prev.narrative = {k: f"上一年度第{i}栏：" + "".join(reversed(v)) for i, (k, v) in enumerate(prev.narrative.items())}
     for col in report.spec.table("t3").value_keys:
         prev.values[f"t3.next.{col}"] = report.value(f"t3.carry.{col}")
     if report.spec.format == "v2021":
@@ -34,6 +36,7 @@ XYEAR_CASES = {
     "XYEAR-CARRY": ("v2021", lambda cur, prev: _set(prev, "t3.next.natural", 5)),
     "XYEAR-VALID-CHAIN": ("v2021", lambda cur, prev: _set(prev, "t2.norm.valid", 30)),
     "XYEAR-ITEMS": ("v2019", lambda cur, prev: _set(cur, "t2.license.prev_count", 7)),
+    "XYEAR-COPIED": ("v2021", lambda cur, prev: prev.narrative.__setitem__("s1_intro", cur.text("s1_intro"))),
 }
 
 

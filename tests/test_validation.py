@@ -176,6 +176,16 @@ def test_seed_000_and_004_unit_inside_the_amount_cell(examples):
     assert "TEXT-BRACKETS" in _ids(validate(read(example(examples, "000"))))
 
 
+@pytest.mark.parametrize("text,flagged", [
+    ("按照《通知》（国办公开办函〔202130号）要求", True), ("依据国办公开办函202130 号", True),
+    ("依据吉政公组[2020]3号", True), ("依据国办公开办函〔2021〕30号", False), ("2021年30号文件", False),
+])
+def test_document_number_forms(text, flagged):
+    report = clean()
+    report.narrative["s1_intro"] = text
+    assert ("TEXT-BRACKETS" in _ids(validate(report))) is flagged
+
+
 def test_demo_workbook_is_clean(examples):
     result = validate(read(examples / "demo_2024.xlsx"))
     assert result.findings == []

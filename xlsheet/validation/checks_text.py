@@ -184,7 +184,9 @@ def text_placeholder(rule, ctx):
 
 @check("text_brackets")
 def text_brackets(rule, ctx):
-    pattern = re.compile(r"[\u4e00-\u9fa5]{1,8}[\[【(（]\s*(?:19|20)\d{2}\s*[\]】)）]\s*\d+\s*号")
+    # [2020]3号 / 【2020】3号 / (2020)3号, and garbled ones with the bracket lost: 〔202130号, 函202130 号
+    pattern = re.compile(r"[\u4e00-\u9fa5]{1,8}(?:[\[【(（]\s*(?:19|20)\d{2}\s*[\]】)）]\s*\d+\s*号"
+                         r"|〔(?:19|20)\d{2}(?=\d)\d*\s*号?|函(?:19|20)\d{2}\d+\s*号)")
     for f, text in _texts(ctx):
         for m in pattern.finditer(text):
             yield ctx.finding(rule, location=_loc(ctx, f), field=f.label, found=m.group(0))

@@ -56,3 +56,19 @@ def xyear_items(rule, ctx):
             key = f"t2.{row}.prev_count"
             yield ctx.finding(rule, key=key, where=r.spec.fields[key].row_label, left=now, right=base + delta,
                               diff=now - (base + delta))
+
+
+@check("xyear_copied")
+def xyear_copied(rule, ctx):
+    import difflib
+
+    r, p = ctx.report, ctx.previous
+    threshold, min_chars = float(rule.params["threshold"]), int(rule.params["min_chars"])
+    for f in r.spec.narrative:
+        now, before = r.text(f.key), p.text(f.key)
+        if len(now) < min_chars or len(before) < min_chars:
+            continue
+        ratio = difflib.SequenceMatcher(None, now, before, autojunk=False).ratio()
+        if ratio >= threshold:
+            yield ctx.finding(rule, location=r.locations.get(f"text.{f.key}"), label=f.label,
+                              ratio=int(ratio * 100))
