@@ -1,13 +1,15 @@
 """Speed targets (run: ``python benchmarks/run.py``; exit 1 when a target is missed).
 
 * validate: ``xlsheet validate`` as a whole process ≤ 2 × a bare ``python -c "import openpyxl;
-  openpyxl.load_workbook(F)"`` process on the same file (median of N runs each, interleaved).
+  openpyxl.load_workbook(F)"`` process on the same file (median of N runs each, interleaved), in time and in peak
+  memory (RSS).
 * report: generating one DOCX in-process (chart excluded) < 0.5 s (median).
 * rollup: ``xlsheet.rollup`` over 200 unit workbooks ≥ 3 × faster than a plain ``pandas.read_excel`` loop over
   the same files (needs pandas; skipped when the rollup module is absent).
 """
 from __future__ import annotations
 
+import os
 import shutil
 import statistics
 import subprocess
@@ -21,19 +23,25 @@ sys.path.insert(0, str(ROOT))
 DEMO = ROOT / "examples" / "demo_2024.xlsx"
 
 
-def _proc_time(cmd) -> float:
+def _proc(cmd) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB) of one child process."""
     start = time.perf_counter()
-    subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(proc.pid, 0)
+    proc.returncode = 0  # reaped by wait4
+    return time.perf_counter() - start, usage.ru_maxrss / 1024
 
 
 def bench_validate(runs: int = 9) -> tuple[bool, str]:
     ours, bare = [], []
     for _ in range(runs):
-        ours.append(_proc_time([sys.executable, "-m", "xlsheet", "validate", str(DEMO)]))
-        bare.append(_proc_time([sys.executable, "-c", f"import openpyxl; openpyxl.load_workbook({str(DEMO)!r})"]))
-    a, b = statistics.median(ours), statistics.median(bare)
-    return a <= 2 * b, f"validate: {a * 1000:.0f} ms vs bare openpyxl load {b * 1000:.0f} ms (ratio {a / b:.2f}, target ≤ 2)"
+        ours.append(_proc([sys.executable, "-m", "xlsheet", "validate", str(DEMO)]))
+        bare.append(_proc([sys.executable, "-c", f"import openpyxl; openpyxl.load_workbook({str(DEMO)!r})"]))
+    a, b = statistics.median(t for t, _ in ours), statistics.median(t for t, _ in bare)
+    ma, mb = max(m for _, m in ours), max(m for _, m in bare)
+    ok = a <= 2 * b and ma <= 2 * mb
+    return ok, (f"validate: {a * 1000:.0f} ms vs bare openpyxl load {b * 1000:.0f} ms (ratio {a / b:.2f}, target ≤ 2); "
+                f"peak memory {ma:.0f} MB vs {mb:.0f} MB (target ≤ 2×)")
 
 
 def bench_report(runs: int = 15) -> tuple[bool, str]:
