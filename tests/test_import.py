@@ -60,3 +60,42 @@ def test_import_of_a_non_report_docx_says_why(tmp_path, capsys):
     d.save(path)
     assert main(["import", str(path)]) == 2
     assert "年度" in capsys.readouterr().err
+
+
+def _set_cell_text(cell, text):
+    p = cell.paragraphs[0]
+    for r in p.runs[1:]:
+        r._element.getparent().remove(r._element)
+    p.runs[0].text = text
+    for extra in cell.paragraphs[1:]:
+        extra._element.getparent().remove(extra._element)
+
+
+def test_import_tolerates_label_variants_and_an_extra_row(examples, tmp_path):
+    """A clerk-made report: FORMAT.md §1 label variants and an extra row typed into 表三."""
+    import copy
+
+    import docx
+
+    src = examples / "demo_2024.xlsx"
+    out = tmp_path / "r.docx"
+    assert main(["report", str(src), "-o", str(out)]) == 0
+    d = docx.Document(out)
+    t2, t3, _ = d.tables
+    _set_cell_text(t2.rows[1].cells[3], "现行有效件数 (历史累计)")
+    _set_cell_text(t2.rows[3].cells[0], "规范性文件")
+    extra = copy.deepcopy(t3.rows[-1]._tr)  # a duplicated last row, as if the clerk added one
+    t3._tbl.append(extra)
+    for cell in t3.rows[-1].cells:
+        _set_cell_text(cell, "")
+    edited = tmp_path / "edited.docx"
+    d.save(edited)
+    back = tmp_path / "back.xlsx"
+    assert main(["import", str(edited), "-o", str(back)]) == 0
+    a, b = read(src), read(back)
+    _same_numbers(a, b)
+    from xlsheet import validate
+
+    labels = [f.message for f in validate(b).findings if f.rule_id == "LAYOUT-LABELS"]
+    assert any("现行有效件数 (历史累计)" in m for m in labels)
+    assert any("“规范性文件”" in m for m in labels)

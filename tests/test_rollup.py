@@ -138,3 +138,23 @@ def test_a_blank_in_a_summed_unit_leaves_the_total_blank(tmp_path):
     roll = rollup([tmp_path / "a.xlsx", tmp_path / "b.xlsx"], tmp_path / "s.xlsx", year=2024, include_errors=True)
     assert "t2.fee.amount" not in roll.values
     assert read(roll.output).value("t2.fee.amount").state.value == "blank"
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch, tmp_path):
+    import io
+
+    from xlsheet import rollup as module
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    tty = Tty()
+    monkeypatch.setattr(module.sys, "stderr", tty)
+    module._progress(3, 4)
+    module._progress(4, 4)
+    assert "3/4" in tty.getvalue() and tty.getvalue().endswith("4/4\n")
+    pipe = io.StringIO()
+    monkeypatch.setattr(module.sys, "stderr", pipe)
+    module._progress(4, 4)
+    assert pipe.getvalue() == ""  # no bar in logs or when --json output is captured
