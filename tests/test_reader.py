@@ -136,3 +136,22 @@ def test_deleted_sheet_is_reported_and_its_values_are_blank(examples, tmp_path):
     report = read(path)
     assert report.value("t4.review.total").state is State.BLANK
     assert any("表四" in p or "失效" in p for p in report.problems)
+
+
+def test_a_row_inserted_inside_a_table_reads_right_and_says_so(examples, tmp_path):
+    from xlsheet import validate
+
+    src = examples / "demo_2024.xlsx"
+    before = _all_numbers(read(src))
+    wb = load_workbook(src)
+    wb["表三"].insert_rows(12)  # inside table 三, below 一/二 and the first result rows
+    for dn in list(wb.defined_names.values()):  # what Excel does to the names
+        if dn.attr_text.startswith("'表三'!"):
+            col, row = dn.attr_text.split("!$")[1].split("$")
+            dn.attr_text = f"'表三'!${col}${int(row) + 1 if int(row) >= 12 else row}"
+    out = tmp_path / "inside.xlsx"
+    wb.save(out)
+    report = read(out)
+    assert _all_numbers(report) == before
+    ids = [f.rule_id for f in validate(report).findings]
+    assert ids == ["LAYOUT-MOVED"]  # one clear warning, no false label findings

@@ -55,6 +55,8 @@ CASES = {
     "T2-ITEMS-NONNEG": ("v2019", False, setv(t2__license__prev_count=num(1), t2__license__delta=num(-5))),
     "LAYOUT-LABELS": ("v2021", False, lambda r: r.labels.__setitem__(("t2", 1, 1), "本年新制作数量")),
     "READ-MISSING": ("v2021", False, lambda r: r.problems.append("找不到“表三”")),
+    "LAYOUT-MOVED": ("v2021", False, lambda r: r.locations.__setitem__(
+        "t3.new.natural", type(r.locations["t3.new.natural"])("表三", 9, 4))),
     "META-REQUIRED": ("v2021", False, mutate_meta(phone=None)),
     "META-FORMAT-YEAR": ("v2021", False, mutate_meta(year=2020, signoff_date=dt.date(2021, 1, 5))),
     "META-SIGNOFF-DATE": ("v2021", False, mutate_meta(signoff_date=dt.date(2024, 1, 9))),

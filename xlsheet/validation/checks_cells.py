@@ -68,13 +68,31 @@ def normalised(rule, ctx):
                               note=v.note)
 
 
+def _moved(report, table) -> bool:
+    """True when the inputs are no longer where the anchor says the grid puts them (rows/columns inserted)."""
+    anchor = report.locations.get(f"anchor.{table.key}")
+    for f in report.spec.fields_for(report.variants):
+        loc = report.locations.get(f.key)
+        if f.table == table.key and loc is not None and anchor is not None and (
+                loc.sheet, loc.row, loc.col) != (anchor.sheet, anchor.row + f.cell.row, anchor.col + f.cell.col):
+            return True
+    return False
+
+
+@check("layout_moved")
+def layout_moved(rule, ctx):
+    for table in ctx.report.spec.tables:
+        if _moved(ctx.report, table):
+            yield ctx.finding(rule, location=ctx.report.locations.get(f"anchor.{table.key}"), sheet=table.sheet)
+
+
 @check("labels")
 def labels(rule, ctx):
     r = ctx.report
     for table in r.spec.tables:
         anchor = r.locations.get(f"anchor.{table.key}")
-        if anchor is None:
-            continue
+        if anchor is None or _moved(r, table):
+            continue  # positions from the anchor no longer hold: LAYOUT-MOVED says so instead
         for row in table.rows_for(r.variants):
             for cell in row.cells:
                 found = r.labels.get((table.key, cell.row, cell.col))
