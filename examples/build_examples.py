@@ -19,15 +19,15 @@ from xlsheet.importer import import_dump, write_imported  # noqa: E402
 from xlsheet.spec import spec_for_year  # noqa: E402
 from xlsheet.workbook.create import new_workbook  # noqa: E402
 
-CLEAN = HERE / "demo_2024.xlsx"
+CLEAN = "demo_2024.xlsx"
 
 
-def seed_outputs() -> dict[Path, Path]:
+def seed_outputs(out_dir: Path = HERE) -> dict[Path, Path]:
     """source text → example workbook path."""
     out = {}
     for src in sorted((HERE / "sources").glob("*.txt")):
         imp = import_dump(parse_text_dump(src.read_text(encoding="utf-8")))
-        out[src] = HERE / f"{src.stem[:3]}_{imp.agency}_{imp.year}.xlsx"
+        out[src] = out_dir / f"{src.stem[:3]}_{imp.agency}_{imp.year}.xlsx"
     return out
 
 
@@ -47,23 +47,24 @@ def clean_values(data: dict) -> dict:
     return values
 
 
-def build_clean() -> Path:
+def build_clean(out_dir: Path = HERE) -> Path:
     data = tomllib.loads((HERE / "data" / "clean_2024.toml").read_text(encoding="utf-8"))
-    return new_workbook(CLEAN, data["year"], data["agency"], variants=data["variants"], overwrite=True,
+    target = out_dir / CLEAN
+    if target.exists():
+        target.unlink()
+    return new_workbook(target, data["year"], data["agency"], variants=data["variants"],
                         meta=data["meta"], narrative=data["narrative"], values=clean_values(data))
 
 
-def main() -> None:
-    for src, target in seed_outputs().items():
+def main(out_dir: Path = HERE) -> None:
+    for src, target in seed_outputs(out_dir).items():
         imp = import_dump(parse_text_dump(src.read_text(encoding="utf-8")))
         if target.exists():
             target.unlink()  # generated file: rebuilt, not backed up
         write_imported(imp, target)
         print(f"{target.name}: {len(imp.values)} 个数字单元格有值；导入说明：{'；'.join(imp.problems) or '无'}")
-    if CLEAN.exists():
-        CLEAN.unlink()
-    print(build_clean().name)
+    print(build_clean(out_dir).name)
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE)
