@@ -141,3 +141,14 @@ def test_a_locked_output_is_a_clear_message(examples, tmp_path, monkeypatch, cap
     assert main(["report", str(examples / "demo_2024.xlsx"), "-o", str(tmp_path / "r.docx")]) == 2
     assert "正在 Excel 或 WPS 中打开" in capsys.readouterr().err
     assert not list(tmp_path.glob(".xlsheet-*"))  # no temporary file left behind
+
+
+def test_rules_lists_the_catalogue(capsys):
+    from xlsheet.validation.catalogue import load_catalogue
+
+    assert main(["rules"]) == 0
+    out = capsys.readouterr().out
+    assert all(r.id in out for r in load_catalogue())
+    assert main(["rules", "--format", "v2019"]) == 0
+    out = capsys.readouterr().out
+    assert "TEXT-FEE" not in out and "T2-PUBLIC-TOTAL" in out and "（需 --previous）" in out

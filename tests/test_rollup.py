@@ -158,3 +158,21 @@ def test_progress_bar_only_on_a_terminal(monkeypatch, tmp_path):
     monkeypatch.setattr(module.sys, "stderr", pipe)
     module._progress(4, 4)
     assert pipe.getvalue() == ""  # no bar in logs or when --json output is captured
+
+
+def test_units_with_the_same_text_but_another_name_are_flagged(tmp_path):
+    rng = random.Random(7)
+    template = "本单位高度重视政府信息公开工作，健全工作机制，规范公开流程，全年主动公开政府信息{n}条，切实保障公众知情权。"
+    for name, n, text in (("甲区教育局", 12, template), ("甲区卫生健康局", 30, template),
+                          ("甲区水利局", 5, "水利局结合防汛工作实际，重点公开水旱灾害防御、河湖长制等信息，共计五类。")):
+        import datetime as dt
+
+        new_workbook(tmp_path / f"{name}.xlsx", 2024, name, values=consistent_values(rng),
+                     narrative=dict(NARRATIVE, s1_intro=f"{name}" + text.format(n=n), s6_fee="未收取信息处理费。"),
+                     meta=dict(META, signoff_date=dt.date(2025, 1, 20)))
+    roll = rollup([tmp_path], tmp_path / "out" / "汇总.xlsx", year=2024)
+    copies = {u["agency"]: u.get("copies", []) for u in roll.units}
+    assert any("一、总体情况：概述" in c and "甲区卫生健康局" in c for c in copies["甲区教育局"])
+    assert not any("总体情况" in c for c in copies["甲区水利局"])
+    status = load_workbook(roll.output)["汇总情况"]
+    assert "雷同" in (status["J5"].value or "") + (status["J6"].value or "")

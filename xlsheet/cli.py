@@ -148,6 +148,21 @@ def _cmd_rollup(args) -> int:
     return 0
 
 
+def _cmd_rules(args) -> int:
+    """The rule catalogue, for clerks and the 政务公开办: id, severity, title, formats."""
+    from .validation.catalogue import load_catalogue
+    from .validation.findings import SEVERITY_LABEL
+    from .validation.render_text import pad
+
+    rules = [r for r in load_catalogue() if args.format is None or r.applies_to(args.format)]
+    for r in rules:
+        formats = "、".join("2019年版" if f == "v2019" else "2021年版" for f in r.formats)
+        previous = "（需 --previous）" if r.params.get("needs") == "previous" else ""
+        print(f"{pad(r.id, 20)}{SEVERITY_LABEL[r.severity]}  {r.title}{previous}  [{formats}]")
+    print(f"共 {len(rules)} 条规则。错误会阻止生成报告，警告需要核对。")
+    return 0
+
+
 def _overwrite_option(parser) -> None:
     parser.add_argument("--overwrite", action="store_true", help="允许覆盖已有文件（原文件先备份为 .bak）")
 
@@ -200,6 +215,10 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--json", action="store_true", help="以 JSON 输出汇总情况")
     _overwrite_option(g)
     g.set_defaults(func=_cmd_rollup)
+
+    q = sub.add_parser("rules", help="列出校验规则")
+    q.add_argument("--format", choices=["v2019", "v2021"], help="只列出适用于该格式的规则")
+    q.set_defaults(func=_cmd_rules)
 
     i = sub.add_parser("import", help="把已发布的报告（.docx，官方表格格式）导入为工作簿")
     i.add_argument("file")

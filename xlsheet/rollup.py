@@ -24,6 +24,40 @@ from .spec import spec_for_year
 STATUS = {"passed": "通过", "errors": "有错误", "unreadable": "无法读取", "mismatch": "年度或格式不符"}
 
 
+def fingerprints(report) -> dict[str, str]:
+    """Per narrative section, a hash of the text with the unit's own name, digits, punctuation and spaces removed:
+    two units whose texts differ only in name and figures get the same fingerprint (a copied template)."""
+    import hashlib
+    import re
+
+    out = {}
+    name = report.agency
+    for f in report.spec.narrative:
+        text = report.text(f.key)
+        if name:
+            text = text.replace(name, "")
+        core = re.sub(r"[\d\s\W_]+", "", text)
+        if len(core) >= 40:
+            out[f.key] = hashlib.sha1(core.encode("utf-8")).hexdigest()
+    return out
+
+
+def flag_copies(units: list[dict]) -> None:
+    """Add 雷同 notes: units sharing a section fingerprint with another unit (FORMAT.md §5.1)."""
+    by_print: dict[tuple[str, str], list[dict]] = {}
+    for u in units:
+        for key, digest in u.get("fingerprints", {}).items():
+            by_print.setdefault((key, digest), []).append(u)
+    for (key, _), group in by_print.items():
+        if len(group) < 2:
+            continue
+        for u in group:
+            names = [o["agency"] or o["name"] for o in group if o is not u]
+            others = "、".join(names[:5]) + (f"等{len(names)}个单位" if len(names) > 5 else "")
+            label = spec_for_year(u["year"]).narrative_label(key) if u["year"] else key
+            u.setdefault("copies", []).append(f"“{label}”与{others}雷同")
+
+
 def check_unit(path: str) -> dict:
     """Read and validate one unit workbook in isolation; always returns a plain (picklable) dict."""
     from .errors import XlsheetError
@@ -42,6 +76,7 @@ def check_unit(path: str) -> dict:
         out["reason"] = f"内部错误：{type(exc).__name__}: {exc}"
         return out
     out.update(agency=report.agency, year=report.year, format=report.spec.format, variants=sorted(report.variants),
+               fingerprints=fingerprints(report),
                errors=len(result.errors), warnings=len(result.warnings),
                status="passed" if result.ok else "errors",
                reason="；".join(f.message for f in result.errors[:3]),
@@ -66,8 +101,8 @@ class Rollup:
         return {"output": str(self.output) if self.output else None, "year": self.year, "agency": self.agency,
                 "units": len(self.units), "summed": len(self.summed), **counts,
                 "stock_cells_flagged": len(self.stock_keys),
-                "unit_status": [{k: u[k] for k in ("name", "agency", "status", "errors", "warnings", "reason")}
-                                for u in self.units]}
+                "unit_status": [dict({k: u[k] for k in ("name", "agency", "status", "errors", "warnings", "reason")},
+                                     copies=u.get("copies", [])) for u in self.units]}
 
 
 def collect(paths) -> list[str]:
@@ -153,6 +188,7 @@ def rollup(paths, output, *, year: int | None = None, agency: str = "汇总", jo
         if not years:
             raise XlsheetError("所有工作簿都无法读取，无法确定汇总年度；请用 --year 指定")
         year = years.most_common(1)[0][0]
+    flag_copies([u for u in units if u["status"] != "unreadable"])
     roll = aggregate(units, year, agency, include_errors=include_errors)
     from .rollup_write import write_rollup
 

@@ -36,8 +36,8 @@ def write_rollup(roll: Rollup, output, *, overwrite: bool = False):
                 f"无法读取 {counts['unreadable']}，年度或格式不符 {counts['mismatch']}；计入汇总 {len(roll.summed)} 个。"
                 f"生成时间 {dt.datetime.now():%Y-%m-%d %H:%M}")
     ws["A2"].font = styles.STATUS
-    headers = ["序号", "文件", "机关", "年度", "状态", "错误", "警告", "计入汇总", "原因 / 首要错误"]
-    widths = [6, 36, 30, 7, 14, 6, 6, 9, 90]
+    headers = ["序号", "文件", "机关", "年度", "状态", "错误", "警告", "计入汇总", "原因 / 首要错误", "正文雷同"]
+    widths = [6, 36, 30, 7, 14, 6, 6, 9, 90, 50]
     for i, (h, w) in enumerate(zip(headers, widths), start=1):
         c = ws.cell(row=4, column=i, value=h)
         c.font, c.fill, c.border = styles.HEADER, styles.HEADER_FILL, styles.BORDER
@@ -45,7 +45,7 @@ def write_rollup(roll: Rollup, output, *, overwrite: bool = False):
     summed = {id(u) for u in roll.summed}
     for n, u in enumerate(roll.units, start=1):
         row = [n, u["name"], u["agency"], u["year"], STATUS[u["status"]], u["errors"], u["warnings"],
-               "是" if id(u) in summed else "否", u["reason"][:500]]
+               "是" if id(u) in summed else "否", u["reason"][:500], "；".join(u.get("copies", []))[:500]]
         for i, v in enumerate(row, start=1):
             c = ws.cell(row=4 + n, column=i, value=v)
             c.border, c.font, c.alignment = styles.BORDER, styles.LABEL, styles.LEFT

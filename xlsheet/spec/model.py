@@ -160,6 +160,9 @@ class Spec:
                 return t
         raise KeyError(key)
 
+    def narrative_label(self, key: str) -> str:
+        return next((n.label for n in self.narrative if n.key == key), key)
+
     def covers(self, year: int) -> bool:
         return year >= self.first_year and (self.last_year is None or year <= self.last_year)
 
