@@ -176,3 +176,8 @@ def test_units_with_the_same_text_but_another_name_are_flagged(tmp_path):
     assert not any("总体情况" in c for c in copies["甲区水利局"])
     status = load_workbook(roll.output)["汇总情况"]
     assert "雷同" in (status["J5"].value or "") + (status["J6"].value or "")
+
+
+def test_a_mistyped_folder_is_named(tmp_path, capsys):
+    assert main(["rollup", str(tmp_path / "没有这个文件夹"), "-o", str(tmp_path / "s.xlsx")]) == 2
+    assert "找不到文件或文件夹" in capsys.readouterr().err

@@ -22,9 +22,14 @@ def test_format_follows_the_year(year, fmt):
     assert spec_for_year(year).format == fmt
 
 
-def test_years_before_2019_have_no_format():
-    with pytest.raises(ValueError):
+def test_years_before_2019_have_no_format(capsys):
+    from xlsheet.cli import main
+    from xlsheet.errors import FormatVersionError
+
+    with pytest.raises(FormatVersionError, match="2019年度及以后"):
         spec_for_year(2018)
+    assert main(["new", "--year", "2018", "--agency", "某局"]) == 2
+    assert "2019年度及以后" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("fmt", ["v2019", "v2021"])

@@ -15,8 +15,8 @@ class ForeignWorkbookError(XlsheetError):
     """A readable workbook that xlsheet did not create (no format marker), or one with its markers damaged."""
 
 
-class FormatVersionError(XlsheetError):
-    """The workbook's format or spec revision is unknown to this version of xlsheet."""
+class FormatVersionError(XlsheetError, ValueError):
+    """The workbook's format or spec revision, or a report year, is unknown to this version of xlsheet."""
 
 
 class OutputExistsError(XlsheetError):

@@ -108,8 +108,12 @@ class Rollup:
 def collect(paths) -> list[str]:
     """Workbook files from a mix of files and folders (folders: *.xlsx and *.xlsm, sorted; Office lock files
     ``~$…`` skipped)."""
+    from .errors import XlsheetError
+
     out = []
     for p in map(Path, paths):
+        if not p.exists():
+            raise XlsheetError(f"找不到文件或文件夹：{p}")
         if p.is_dir():
             out += sorted(str(f) for f in p.iterdir() if f.suffix.lower() in (".xlsx", ".xlsm")
                           and not f.name.startswith("~$"))

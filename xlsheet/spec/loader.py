@@ -140,4 +140,7 @@ def spec_for_year(year: int) -> Spec:
         spec = load_spec(fmt)
         if spec.covers(year):
             return spec
-    raise ValueError(f"{year}年不在任何已知格式的适用范围内（最早为2019年度）")
+    from ..errors import FormatVersionError
+
+    raise FormatVersionError(f"{year}年不在任何已知格式的适用范围内：本程序支持2019年度及以后的报告"
+                             "（2019—2020年度用2019年版格式，2021年度起用2021年版格式）")
