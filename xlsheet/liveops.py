@@ -134,7 +134,7 @@ def clear_book(book: LiveBook) -> int:
 def generate_report_book(book: LiveBook, output=None, *, force: bool = False, alert: bool = True) -> Path | None:
     """生成报告: the DOCX next to the workbook (or at ``output``).  Refuses while errors remain (unless
     ``force``); an existing report is replaced with the old one kept as .bak.  Returns the path or None."""
-    from .docx.render import render_docx
+    from .docx.render import refusal, render_docx
     from .fileio import atomic_write
     from .validation.engine import validate
 
@@ -142,8 +142,7 @@ def generate_report_book(book: LiveBook, output=None, *, force: bool = False, al
     result = validate(report)
     if result.errors and not force:
         if alert:
-            lines = "\n".join(f"{f.address} {f.message}" for f in result.errors[:8])
-            book.alert(f"还有 {len(result.errors)} 个错误，未生成报告：\n{lines}\n请先点击“校验”查看并改正。", "生成报告")
+            book.alert(refusal(result, "请先点击“校验”查看并改正。"), "生成报告")
         return None
     if output is None:
         here = Path(book.fullname)
