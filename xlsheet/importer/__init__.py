@@ -89,15 +89,11 @@ def import_dump(dump: Dump, *, fmt: str | None = None) -> Imported:
     body, signoff_agency, signoff_date = _text.signoff(_text.body(sections.get("s6", [])))
     if body:
         imp.narrative["s6"] = "\n".join(body)
-    if signoff_agency:
-        imp.meta["signoff_agency"] = signoff_agency
-    imp.meta["signoff_date"] = signoff_date  # None when the report has no date: never invent one
-    if not signoff_agency:
-        imp.meta["signoff_agency"] = None
-    imp.meta.setdefault("period_start", None)
-    imp.meta.setdefault("period_end", None)
-    if re.search(r"(\d{4})年1月1日起?至\1年12月31日", "".join(sections.get("pre", []))):
-        imp.meta["period_start"], imp.meta["period_end"] = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    # None where the report states nothing: never invent a sign-off or a period
+    imp.meta["signoff_agency"], imp.meta["signoff_date"] = signoff_agency, signoff_date
+    full_year = re.search(r"(\d{4})年1月1日起?至\1年12月31日", "".join(sections.get("pre", [])))
+    imp.meta["period_start"], imp.meta["period_end"] = (
+        (dt.date(year, 1, 1), dt.date(year, 12, 31)) if full_year else (None, None))
     return imp
 
 
