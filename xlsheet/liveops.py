@@ -134,15 +134,12 @@ def clear_book(book: LiveBook) -> int:
 def generate_report_book(book: LiveBook, output=None, *, force: bool = False, alert: bool = True) -> Path | None:
     """生成报告: the DOCX next to the workbook (or at ``output``).  Refuses while errors remain (unless
     ``force``); an existing report is replaced with the old one kept as .bak.  Returns the path or None."""
-    from .docx.render import refusal, render_docx
-    from .fileio import atomic_write
-    from .validation.engine import validate
+    from .jobs import HINT_EXCEL, check, produce_report, refusal
 
-    report = read_book(book)
-    result = validate(report)
+    result = check(read_book(book))
     if result.errors and not force:
         if alert:
-            book.alert(refusal(result, "请先点击“校验”查看并改正。"), "生成报告")
+            book.alert(refusal(result, HINT_EXCEL), "生成报告")
         return None
     if output is None:
         here = Path(book.fullname)
@@ -151,7 +148,7 @@ def generate_report_book(book: LiveBook, output=None, *, force: bool = False, al
                 book.alert("请先保存工作簿，报告将生成在工作簿所在的文件夹。", "生成报告")
             return None
         output = here.with_name(here.stem + ".docx")
-    path = atomic_write(output, lambda tmp: render_docx(report, tmp), overwrite=True)
+    path = produce_report(result, output, force=force, overwrite=True)
     if alert:
         book.alert(f"报告已生成：\n{path}", "生成报告")
     return path

@@ -154,34 +154,3 @@ def render_docx(report: Report, path, *, chart: bool = True) -> dict:
     core.author = clean(report.agency)[0]
     w.doc.save(path)
     return {"removed_chars": w.removed, "chart": chart_png is not None}
-
-
-def default_output(src: Path) -> Path:
-    return src.with_name(src.stem.removesuffix("_校验") + ".docx")
-
-
-def refusal(result, hint: str) -> str:
-    """The message when errors block the report: how many, the first 15, and what to do (``hint``)."""
-    from ..validation.findings import SEVERITY_LABEL
-
-    shown = "\n".join(f"  {SEVERITY_LABEL[f.severity]} {f.address or ''} {f.message}" for f in result.errors[:15])
-    more = f"\n  ……另有 {len(result.errors) - 15} 个错误" if len(result.errors) > 15 else ""
-    return f"工作簿还有 {len(result.errors)} 个错误，未生成报告：\n{shown}{more}\n{hint}"
-
-
-def generate_report(src, out=None, *, force: bool = False, overwrite: bool = False, chart: bool = True, result=None):
-    """Read and validate ``src`` (or take ``result``, whose report was read from ``src``), refuse while errors
-    remain (unless ``force``), write the DOCX atomically.  Returns (path, validation result)."""
-    from ..errors import ReportBlockedError
-    from ..fileio import atomic_write
-    from ..validation.engine import validate
-    from ..workbook.reader import read
-
-    src = Path(src)
-    if result is None:
-        result = validate(read(src))
-    if result.errors and not force:
-        raise ReportBlockedError(refusal(result, "请改正后再生成；如确需先出草稿，可加 --force。"))
-    out = Path(out) if out else default_output(src)
-    atomic_write(out, lambda tmp: render_docx(result.report, tmp, chart=chart), overwrite=overwrite)
-    return out, result

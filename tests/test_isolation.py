@@ -1,0 +1,32 @@
+"""Worker processes with limits: a crash, a memory blow-up or a hang is one IsolatedFailure, and the pool goes on."""
+import pytest
+
+from tests import isolated_tasks as t
+from xlsheet.isolation import IsolatedFailure, LimitedPool, run_isolated
+
+
+def test_result_comes_back():
+    assert run_isolated(t.square, 7) == 49
+
+
+def test_native_crash_is_a_failure_and_the_pool_recovers():
+    with LimitedPool(1) as pool:
+        with pytest.raises(IsolatedFailure) as exc:
+            pool.call(t.abort)
+        assert exc.value.kind == "crash" and "异常退出" in str(exc.value)
+        assert pool.call(t.square, 3) == 9
+
+
+def test_memory_limit_is_enforced_in_the_worker_only():
+    with LimitedPool(1, memory_mb=300) as pool:
+        with pytest.raises(IsolatedFailure):
+            pool.call(t.allocate, 2048)
+        assert pool.call(t.allocate, 10) == 10 * 1024 * 1024
+
+
+def test_wall_clock_timeout_kills_a_hung_worker():
+    with LimitedPool(1, timeout=1.0) as pool:
+        with pytest.raises(IsolatedFailure) as exc:
+            pool.call(t.sleep, 30)
+        assert exc.value.kind == "timeout" and "超时" in str(exc.value)
+        assert pool.call(t.sleep, 0) == 0

@@ -1,0 +1,58 @@
+"""Command line: ``xlsheet new | validate | rules | report | run | import | rollup``.  A thin layer over the library:
+each sub-command lives in its own ``cmd_*`` module with a ``register(subparsers)`` function.
+
+Exit codes: 0 success (validate: no errors), 1 validation errors (or report refused because of them),
+2 unreadable or invalid input / refused output, 3 unexpected internal error (message only; --debug shows more).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..errors import XlsheetError
+from . import cmd_import, cmd_new, cmd_report, cmd_rollup, cmd_validate
+
+#: The sub-command modules, in the order ``--help`` lists them.
+COMMANDS = (cmd_new, cmd_validate, cmd_report, cmd_import, cmd_rollup)
+
+
+def _utf8_console() -> None:
+    # Windows consoles default to a legacy code page; Chinese messages must not crash the program.
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(encoding="utf-8", errors="replace")
+        except (AttributeError, ValueError):
+            pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="xlsheet", description="政府信息公开工作年度报告：工作簿模板、校验、生成报告")
+    p.add_argument("--debug", action="store_true", help="出现内部错误时显示技术细节")
+    sub = p.add_subparsers(dest="command", required=True)
+    for module in COMMANDS:
+        module.register(sub)
+    return p
+
+
+def main(argv=None) -> int:
+    _utf8_console()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except XlsheetError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except Exception as exc:  # never a traceback for the clerk
+        if args.debug:
+            raise
+        print(f"内部错误：{type(exc).__name__}: {exc}。请把此信息和文件发给技术支持（加 --debug 可显示详细信息）。",
+              file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""``xlsheet report`` and ``xlsheet run``: the official DOCX, and the whole job on one workbook."""
+from __future__ import annotations
+
+from .. import jobs
+from .common import overwrite_option
+
+
+def _cmd_report(args) -> int:
+    path, result = jobs.report(args.file, args.output, force=args.force, overwrite=args.overwrite,
+                               chart=not args.no_chart)
+    if result.errors:
+        print(f"注意：带着 {len(result.errors)} 个错误强制生成（--force），请勿直接发布。")
+    print(f"已生成报告：{path}")
+    return 0
+
+
+def _cmd_run(args) -> int:
+    """The main job on one workbook: validate, write the validation report (sheet + JSON), generate the DOCX."""
+    from ..validation.render_text import render_text
+
+    outcome = jobs.run(args.file, args.out)
+    print(render_text(outcome.result, limit=30))
+    print(f"校验副本：{outcome.checked}\n校验结果：{outcome.findings_json}")
+    if outcome.docx is None:
+        print("存在错误，未生成报告。改正后再运行，或用“xlsheet report --force”强制生成草稿。")
+        return 1
+    print(f"报告：{outcome.docx}")
+    return 0
+
+
+def register(sub) -> None:
+    r = sub.add_parser("report", help="生成年度报告 DOCX（有错误时拒绝，除非 --force）")
+    r.add_argument("file")
+    r.add_argument("-o", "--output", help="输出 .docx（默认与工作簿同名）")
+    r.add_argument("--force", action="store_true", help="即使有错误也生成（草稿）")
+    overwrite_option(r)
+    r.add_argument("--no-chart", action="store_true", help="不插入主动公开统计图")
+    r.set_defaults(func=_cmd_report)
+
+    u = sub.add_parser("run", help="一步完成：校验、写出校验结果、生成报告")
+    u.add_argument("file")
+    u.add_argument("--out", default="out", help="输出目录（默认 out）")
+    u.set_defaults(func=_cmd_run)

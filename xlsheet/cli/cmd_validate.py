@@ -1,0 +1,54 @@
+"""``xlsheet validate`` and ``xlsheet rules``."""
+from __future__ import annotations
+
+import json
+import sys
+
+from ..jobs import check
+
+
+def _cmd_validate(args) -> int:
+    result = check(args.file, args.previous)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        from ..validation.render_text import render_text
+
+        print(render_text(result, limit=None if args.all else 60))
+    if args.write:
+        from ..validation.writeback import write_validated_copy
+
+        path, replaced = write_validated_copy(args.file, result, args.output)
+        note = "（已替换上次的校验副本，旧副本备份为 .bak）" if replaced else ""
+        print(f"已写出带“校验结果”工作表的副本：{path}{note}", file=sys.stderr if args.json else sys.stdout)
+    return 0 if result.ok else 1
+
+
+def _cmd_rules(args) -> int:
+    """The rule catalogue, for clerks and the 政务公开办: id, severity, title, formats."""
+    from ..validation.catalogue import load_catalogue
+    from ..validation.findings import SEVERITY_LABEL
+    from ..validation.render_text import pad
+
+    rules = [r for r in load_catalogue() if args.format is None or r.applies_to(args.format)]
+    for r in rules:
+        formats = "、".join("2019年版" if f == "v2019" else "2021年版" for f in r.formats)
+        previous = "（需 --previous）" if r.params.get("needs") == "previous" else ""
+        print(f"{pad(r.id, 20)}{SEVERITY_LABEL[r.severity]}  {r.title}{previous}  [{formats}]")
+    print(f"共 {len(rules)} 条规则。错误会阻止生成报告，警告需要核对。")
+    return 0
+
+
+def register(sub) -> None:
+    v = sub.add_parser("validate", help="校验工作簿（退出码 0 通过，1 有错误，2 无法读取）")
+    v.add_argument("file")
+    v.add_argument("--json", action="store_true", help="以 JSON 输出")
+    v.add_argument("--write", action="store_true", help="另存一份带“校验结果”工作表和标记的副本（不改原文件）")
+    v.add_argument("-o", "--output", help="--write 的输出文件（默认：原名_校验.xlsx）")
+    v.add_argument("--previous", help="上一年度工作簿，用于跨年度核对")
+    v.add_argument("--all", action="store_true", help="显示全部问题（默认最多 60 条）")
+    v.set_defaults(func=_cmd_validate)
+
+    q = sub.add_parser("rules", help="列出校验规则")
+    q.add_argument("--format", choices=["v2019", "v2021"], help="只列出适用于该格式的规则")
+    q.set_defaults(func=_cmd_rules)

@@ -1,0 +1,118 @@
+"""Run untrusted work (reading, validating, rendering one workbook) in worker processes with limits, so that a
+hostile or broken file costs one worker, never the caller: a crash, a memory blow-up or a hang becomes an
+:class:`IsolatedFailure` the caller turns into a status row or an HTTP error.
+
+Contract of :func:`run_isolated`: ``fn`` must be a picklable top-level function and its arguments and result
+picklable.  Workers are started by ``forkserver`` (Linux) or ``spawn`` (elsewhere), never by forking the caller,
+so they do not inherit its memory (a web server's, a roll-up's accumulated state).  Each worker runs with
+``RLIMIT_AS`` = ``memory_mb`` and ``RLIMIT_CPU`` = ``cpu_seconds`` where the OS has them (POSIX), and a wall-clock
+``timeout`` enforced by the parent on every OS.  :class:`LimitedPool` keeps ``jobs`` such workers alive for many
+calls and replaces a worker that died.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor, TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+
+DEFAULT_MEMORY_MB = 1024
+DEFAULT_CPU_SECONDS = 60
+DEFAULT_TIMEOUT = 90.0
+
+
+class IsolatedFailure(Exception):
+    """The worker died (crash, memory limit, CPU limit) or did not answer in time.  ``str()`` is Chinese."""
+
+    def __init__(self, message: str, kind: str):
+        super().__init__(message)
+        self.kind = kind  # "crash" | "timeout"
+
+
+def _limit(memory_mb: int, cpu_seconds: int) -> None:
+    """Pool initializer: cap the worker's address space and CPU time (POSIX; silently absent elsewhere)."""
+    try:
+        import resource
+    except ImportError:  # Windows: only the parent's wall-clock timeout applies
+        return
+    for which, value in ((resource.RLIMIT_AS, memory_mb * 1024 * 1024), (resource.RLIMIT_CPU, cpu_seconds)):
+        try:
+            soft, hard = resource.getrlimit(which)
+            cap = value if hard == resource.RLIM_INFINITY else min(value, hard)
+            resource.setrlimit(which, (cap, hard))
+        except (ValueError, OSError):
+            pass
+
+
+def _context():
+    # forkserver/fork keep start-up cheap on Linux; spawn is the portable fallback (Windows, macOS default).
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+class LimitedPool:
+    """``jobs`` worker processes with memory and CPU limits.  :meth:`call` runs one task and returns its result or
+    raises :class:`IsolatedFailure`; a dead or hung pool is replaced, so later calls still work."""
+
+    def __init__(self, jobs: int = 1, *, memory_mb: int = DEFAULT_MEMORY_MB, cpu_seconds: int = DEFAULT_CPU_SECONDS,
+                 timeout: float = DEFAULT_TIMEOUT):
+        self.jobs = max(1, int(jobs))
+        self.memory_mb, self.cpu_seconds, self.timeout = memory_mb, cpu_seconds, timeout
+        self._pool = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=_context(), initializer=_limit,
+                                             initargs=(self.memory_mb, self.cpu_seconds))
+        return self._pool
+
+    def _reset(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            for proc in list(getattr(pool, "_processes", {}).values()):
+                try:
+                    proc.kill()  # a hung worker would otherwise keep shutdown() waiting
+                except OSError:
+                    pass
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, fn, *args):
+        """Schedule ``fn(*args)``; returns a future.  Use :meth:`result` to collect it with the limits applied."""
+        return self._executor().submit(fn, *args)
+
+    def result(self, future):
+        """The future's result, or :class:`IsolatedFailure` when its worker died or exceeded the wall clock."""
+        try:
+            return future.result(timeout=self.timeout)
+        except FutureTimeout:
+            self._reset()
+            raise IsolatedFailure(f"处理超时（超过 {self.timeout:g} 秒），已中止", "timeout") from None
+        except (BrokenProcessPool, MemoryError):
+            self._reset()
+            raise IsolatedFailure("处理该文件时工作进程异常退出（文件可能损坏、过大或含恶意内容）", "crash") from None
+
+    def call(self, fn, *args):
+        """Run ``fn(*args)`` in a worker and return its result (or raise :class:`IsolatedFailure`)."""
+        return self.result(self.submit(fn, *args))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def run_isolated(fn, *args, memory_mb: int = DEFAULT_MEMORY_MB, cpu_seconds: int = DEFAULT_CPU_SECONDS,
+                 timeout: float = DEFAULT_TIMEOUT):
+    """Run ``fn(*args)`` once in a fresh limited worker; see the module docstring."""
+    with LimitedPool(1, memory_mb=memory_mb, cpu_seconds=cpu_seconds, timeout=timeout) as pool:
+        return pool.call(fn, *args)
+
+
+def cpu_count() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
