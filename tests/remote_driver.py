@@ -31,7 +31,8 @@ def payload(path):
             "book": {"name": os.path.basename(path), "active_sheet_index": 0, "selection": "A1"},
             "names": names, "colors": {},
             "sheets": [{"name": s, "values": [[None if v == "" else v for v in row] for row in src.grid(s)] or [[None]],
-                        "pictures": [], "tables": [], "notes": [], "shapes": [], "charts": []} for s in sheets]}
+                        "pictures": [], "tables": [], "notes": [], "shapes": [], "charts": [], "visibility": "Visible"}
+                       for s in sheets]}
 
 
 def apply(state, actions):
@@ -41,7 +42,9 @@ def apply(state, actions):
         if func == "addSheet":
             index, name = a["args"]
             state["sheets"].insert(index, {"name": name, "values": [[None]], "pictures": [], "tables": [],
-                                           "notes": [], "shapes": [], "charts": []})
+                                           "notes": [], "shapes": [], "charts": [], "visibility": "Visible"})
+        elif func == "setSheetVisibility":
+            state["sheets"][pos]["visibility"] = a["args"][0]
         elif func == "setValues":
             grid = state["sheets"][pos]["values"]
             for i, row in enumerate(a["values"]):
@@ -54,6 +57,9 @@ def apply(state, actions):
                         while len(line) <= c:
                             line.append(None)
                     grid[r][c] = v
+        elif func == "sheetDelete":
+            gone = state["sheets"].pop(pos)["name"] + "!"
+            state["colors"] = {k: v for k, v in state["colors"].items() if not k.startswith(gone)}
         elif func == "sheetClearContents":
             state["sheets"][pos]["values"] = [[None]]
         elif func == "setRangeColor":

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from tests.lo import recalc
 from xlsheet import read, validate
 from xlsheet.cli import main
-from xlsheet.excel_build import CAPTIONS, COMMANDS, WRAPPERS, button_macro
+from xlsheet.excel.build import CAPTIONS, COMMANDS, WRAPPERS, button_macro
 
 pytest.importorskip("xlsxwriter")
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,7 +115,7 @@ def test_live_formulas_survive_the_macro_pipeline(xlsm, tmp_path):
 
 
 def test_an_it_built_vba_project_is_preferred(monkeypatch, tmp_path):
-    import xlsheet.excel_build as eb
+    import xlsheet.excel.build as eb
 
     (tmp_path / "vbaProject.bin").write_bytes(_xlwings_vba())
     monkeypatch.setattr(eb.resources, "files", lambda pkg: tmp_path)

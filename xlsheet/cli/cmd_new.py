@@ -23,7 +23,7 @@ def _cmd_new(args) -> int:
     prefill.pop("variants", None)
     out = Path(args.output) if args.output else Path(default_filename(args.year, agency))
     if args.macros:
-        from ..excel_build import new_macro_workbook
+        from ..excel.build import new_macro_workbook
 
         path = new_macro_workbook(out, args.year, agency, variants=variants, overwrite=args.overwrite, **prefill)
     else:

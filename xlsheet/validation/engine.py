@@ -5,6 +5,7 @@ from ..report import Report
 from . import checks_arith, checks_cells, checks_meta, checks_text, checks_xyear  # noqa: F401  (registers)
 from .catalogue import rules_for
 from .findings import Result
+from .focus import focus
 from .registry import CHECKS, Context
 
 _ORDER = {"error": 0, "warning": 1}
@@ -22,5 +23,6 @@ def validate(report: Report, previous: Report | None = None) -> Result:
         if fn is None:
             raise RuntimeError(f"rule {rule.id}: no check registered for kind {rule.kind!r}")
         findings.extend(fn(rule, ctx))
+    findings = focus(report, findings)  # broken equations: mark the total and the crossing cell, not the column
     findings.sort(key=lambda f: _ORDER[f.severity])
     return Result(report=report, findings=findings, not_assessable=ctx.not_assessable)

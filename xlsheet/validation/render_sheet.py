@@ -13,7 +13,8 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from ..workbook import styles
 from ..workbook.layout import RESULT_SHEET
-from .findings import RESULT_HEADERS, SEVERITY_LABEL, Result, result_rows, verdict
+from .findings import SEVERITY_LABEL, Result, verdict
+from .result_table import LINK_COLUMN, RESULT_HEADERS, RESULT_WIDTHS, result_entries
 
 MARK_FORMULA = '"xlsheet"="xlsheet"'
 NOTE_AUTHOR = "xlsheet校验"
@@ -69,26 +70,34 @@ def mark_cells(wb, result: Result) -> int:
 
 
 def write_result_sheet(wb, result: Result) -> None:
+    """The 校验结果 sheet (first tab): see :mod:`.result_table` for the rows; prints on A4 landscape width."""
+    order = list(wb.sheetnames)
     ws = wb.create_sheet(RESULT_SHEET, 0)
     ws.sheet_properties.tabColor = "C00000" if result.errors else "00B050"
     ws["A1"] = "校验结果"
     ws["A1"].font = styles.TITLE
     ws["A2"] = verdict(result)
     ws["A2"].font = styles.STATUS
-    widths = [6, 6, 18, 14, 90, 10, 10, 8]
-    for i, (h, w) in enumerate(zip(RESULT_HEADERS, widths), start=1):
+    for i, (h, w) in enumerate(zip(RESULT_HEADERS, RESULT_WIDTHS), start=1):
         c = ws.cell(row=4, column=i, value=h)
         c.font, c.fill, c.border = styles.HEADER, styles.HEADER_FILL, styles.BORDER
         ws.column_dimensions[c.column_letter].width = w
-    for n, (f, row) in enumerate(zip(result.findings, result_rows(result)), start=1):
-        r = 4 + n
-        for i, v in enumerate(row, start=1):
+    for r, entry in enumerate(result_entries(result, order), start=5):
+        for i, v in enumerate(entry.row(), start=1):
             c = ws.cell(row=r, column=i, value=v)
             c.border, c.alignment = styles.BORDER, styles.LEFT
             c.font = styles.LABEL
-        if f.location is not None:
-            link = ws.cell(row=r, column=4)
-            target = f"'{f.location.sheet}'!{f.location.cell}"
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=target, display=f.address)
+        if entry.severity == "error":
+            ws.cell(row=r, column=2).font = Font(name=styles.BASE_FONT, size=10, bold=True, color="C00000")
+        if entry.location is not None:
+            link = ws.cell(row=r, column=LINK_COLUMN)
+            target = f"'{entry.location.sheet}'!{entry.location.cell}"
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=target, display=entry.address)
             link.font = Font(name=styles.BASE_FONT, size=10, color="0563C1", underline="single")
     ws.freeze_panes = "A5"
+    ws.print_title_rows = "4:4"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True

@@ -20,7 +20,8 @@ from ..spec import Spec, Table, spec_for_year
 from . import names, styles
 from .layout import (GRID_TOP, HINT_ROW, META_SHEET, META_TOP, STATUS_ROW, TEXT_SHEET, TEXT_TOP, TITLE_ROW,
                      cell_ref, sheet_ref)
-from .live import add_live_checks
+from .guide import add_guide_sheet, legend
+from .live import META_CHECK_COL, add_live_checks
 
 UNLOCKED = Protection(locked=False)
 
@@ -41,6 +42,18 @@ def _fit_page(ws, landscape: bool) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _freeze_and_titles(ws, table: Table, variants) -> None:
+    """Freeze the heading rows and label columns (表三 has 40+ rows) and repeat them on every printed page."""
+    rows = table.rows_for(variants)
+    first = next(r for r in rows if r.role == "data")
+    first_input = min(c.col for c in first.cells if c.is_input)
+    top = GRID_TOP + first.index
+    ws.freeze_panes = ws.cell(row=top, column=1 + first_input).coordinate
+    ws.print_title_rows = f"{TITLE_ROW}:{top - 1}"
+    if first_input:
+        ws.print_title_cols = f"A:{ws.cell(row=1, column=first_input).column_letter}"
 
 
 def _protect(ws) -> None:
@@ -73,8 +86,9 @@ def _table_sheet(wb, spec: Spec, table: Table, year: int, variants, values, labe
     for i, w in enumerate(table.widths, start=1):
         ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = w
     ws.cell(row=TITLE_ROW, column=1, value=table.title).font = styles.TITLE
-    ws.cell(row=HINT_ROW, column=1,
-            value="浅蓝色单元格为填报项：填写数字，没有发生的填 0，不要留空；红色表示勾稽关系不符。").font = styles.HINT
+    ws.cell(row=HINT_ROW, column=1, value="在浅蓝色单元格填写数字，没有发生的填 0，不要留空。各颜色的含义见下一行，"
+                                          "详见“填报说明”。").font = styles.HINT
+    legend(ws, HINT_ROW + 1, 1, horizontal=True)
     validations: dict[str, DataValidation] = {}
     for row in table.rows_for(variants):
         sheet_row = GRID_TOP + row.index
@@ -114,10 +128,11 @@ def _table_sheet(wb, spec: Spec, table: Table, year: int, variants, values, labe
                     target.fill = styles.HEADER_FILL
     _name(wb, names.anchor_name(table.key), table.sheet, GRID_TOP, 1)
     _fit_page(ws, landscape=table.ncols > 4)
+    _freeze_and_titles(ws, table, variants)
     _protect(ws)
 
 
-def _meta_sheet(wb, spec: Spec, meta: Mapping) -> None:
+def _meta_sheet(wb, spec: Spec, meta: Mapping, buttons: bool) -> None:
     if META_SHEET in wb.sheetnames:
         ws = wb[META_SHEET]
     else:
@@ -128,7 +143,9 @@ def _meta_sheet(wb, spec: Spec, meta: Mapping) -> None:
     ws.cell(row=TITLE_ROW, column=1, value="政府信息公开工作年度报告 · 基本信息").font = styles.TITLE
     ws.cell(row=STATUS_ROW, column=1, value="报告格式").font = styles.HEADER
     ws.cell(row=STATUS_ROW, column=2, value=f"{spec.name}，适用于{spec.years_label}").font = styles.LABEL
-    ws.cell(row=HINT_ROW, column=1, value="浅蓝色单元格为填报项。填好各表后点击“校验”，再点击“生成报告”。").font = styles.HINT
+    step = ("填好各表后点击右侧的“校验”按钮，改正后点击“生成报告”。" if buttons else
+            "填好各表后用“xlsheet validate 本文件”校验、“xlsheet report 本文件”生成报告（见“填报说明”）。")
+    ws.cell(row=HINT_ROW, column=1, value="浅蓝色单元格为填报项，D列随填随查。" + step).font = styles.HINT
     r = META_TOP
     for field in spec.meta:
         label = ws.cell(row=r, column=1, value=field.label + ("（必填）" if field.required else ""))
@@ -151,6 +168,9 @@ def _meta_sheet(wb, spec: Spec, meta: Mapping) -> None:
         ws.cell(row=r + 1, column=2, value=f"={sheet_ref(table.sheet, STATUS_ROW, 1)}").font = styles.STATUS
         r += 1
     ws.column_dimensions["C"].width = 40
+    ws.column_dimensions[ws.cell(row=1, column=META_CHECK_COL).column_letter].width = 30
+    legend(ws, r + 2, 1, horizontal=False)
+    ws.freeze_panes = f"A{META_TOP}"
     _fit_page(ws, landscape=False)
     _protect(ws)
 
@@ -161,7 +181,7 @@ def _text_sheet(wb, spec: Spec, narrative: Mapping) -> None:
     ws.column_dimensions["B"].width = 100
     ws.cell(row=TITLE_ROW, column=1, value="正文").font = styles.TITLE
     ws.cell(row=HINT_ROW, column=1, value="每栏可写多段（单元格内按 Alt+Enter 换行）。留空的栏目在生成报告时使用默认表述，"
-                                          "其中的数字取自各表。").font = styles.HINT
+                                          "其中的数字取自各表；C列随填随查。").font = styles.HINT
     r = TEXT_TOP
     for field in spec.narrative:
         label = ws.cell(row=r, column=1, value=field.label)
@@ -172,6 +192,9 @@ def _text_sheet(wb, spec: Spec, narrative: Mapping) -> None:
         ws.row_dimensions[r].height = 40 if field.key == "s6_fee" else 120
         _name(wb, names.text_name(field.key), TEXT_SHEET, r, 2)
         r += 1
+    legend(ws, r + 1, 1, horizontal=False)
+    ws.freeze_panes = f"A{TEXT_TOP}"
+    ws.print_title_rows = f"{TITLE_ROW}:{HINT_ROW}"
     _fit_page(ws, landscape=False)
     _protect(ws)
 
@@ -183,10 +206,11 @@ def default_meta(year: int, agency: str) -> dict:
 
 def build_workbook(year: int, agency: str, *, variants=(), spec: Spec | None = None, meta: Mapping | None = None,
                    narrative: Mapping | None = None, values: Mapping | None = None,
-                   labels: Mapping | None = None, base: Workbook | None = None) -> Workbook:
+                   labels: Mapping | None = None, base: Workbook | None = None, buttons: bool = False) -> Workbook:
     """An in-memory template (optionally prefilled) for reporting ``year``; the format follows the year
     unless ``spec`` is given (used to re-enter a report published in a format that did not match its year).
-    ``base``: a workbook whose sheets (same names, e.g. with buttons and a VBA project) are filled in."""
+    ``base``: a workbook whose sheets (same names, e.g. with buttons and a VBA project) are filled in;
+    ``buttons``: the workbook has the 校验 / 生成报告 buttons (the hints then say so, and only then)."""
     spec = spec or spec_for_year(year)
     variants = frozenset(variants)
     unknown = variants - {v.key for v in spec.variants}
@@ -195,11 +219,12 @@ def build_workbook(year: int, agency: str, *, variants=(), spec: Spec | None = N
     wb = base if base is not None else Workbook()
     merged_meta = default_meta(year, agency)
     merged_meta.update({k: v for k, v in (meta or {}).items()})
-    _meta_sheet(wb, spec, merged_meta)
+    _meta_sheet(wb, spec, merged_meta, buttons)
     _text_sheet(wb, spec, narrative or {})
     for table in spec.tables:
         _table_sheet(wb, spec, table, year, variants, values or {}, labels or {})
     add_live_checks(wb, spec, variants)
+    add_guide_sheet(wb, spec, buttons)
     for name, value in ((names.FORMAT, spec.format), (names.REVISION, str(spec.revision)),
                         (names.VARIANTS, ",".join(sorted(variants)))):
         wb.defined_names[name] = DefinedName(name, attr_text=f'"{value}"')

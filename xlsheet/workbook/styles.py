@@ -1,4 +1,5 @@
-"""Cell styles of the workbook template (one place, so marks and the template agree on colours)."""
+"""Cell styles of the workbook template, and its one colour palette (marks, live formatting, legend and the
+填报说明 sheet all take their colours and words from :data:`PALETTE`)."""
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 BASE_FONT = "宋体"
@@ -10,13 +11,30 @@ HEADER = Font(name=BASE_FONT, size=10, bold=True)
 INPUT = Font(name=BASE_FONT, size=11, color="1F3864")
 HINT = Font(name=BASE_FONT, size=9, italic=True, color="595959")
 STATUS = Font(name=BASE_FONT, size=11, bold=True)
-INPUT_FILL = PatternFill("solid", fgColor="DDEBF7")  # light blue: the clerk types here
+LEGEND = Font(name=BASE_FONT, size=9)
+
+#: (key, RRGGBB, colour name, meaning) — the only colours the workbook uses to speak to the clerk.
+PALETTE = [
+    ("input", "DDEBF7", "浅蓝", "填报项：在这里填写"),
+    ("blank", "FFF2CC", "浅黄", "尚未填写：请填数字，没有发生的填 0"),
+    ("text", "F8CBAD", "橙色", "数字栏里填了文字"),
+    ("error", "FF9999", "红色", "错误：勾稽关系不符，或“校验”发现的错误"),
+    ("warning", "D9D2E9", "淡紫", "警告：“校验”提示请核实"),
+]
+COLOUR = {key: rgb for key, rgb, _, _ in PALETTE}
+
+
+def fill(key: str) -> PatternFill:
+    return PatternFill("solid", fgColor=COLOUR[key])
+
+
+INPUT_FILL = fill("input")  # the clerk types here
 HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
-ERROR_FILL = PatternFill("solid", fgColor="FF9999")  # live check: equation broken
-BLANK_FILL = PatternFill("solid", fgColor="FFE699")  # live check: blank, must be filled (0 allowed)
-TEXT_FILL = PatternFill("solid", fgColor="F4B183")  # live check: text in a number cell
-MARK_ERROR = "FFC7CE"  # validate --write marks (kept distinct so they can be cleared without touching others)
-MARK_WARNING = "FFEB9C"
+ERROR_FILL = fill("error")  # live check: equation broken
+BLANK_FILL = fill("blank")  # live check: blank, must be filled (0 allowed)
+TEXT_FILL = fill("text")  # live check: text in a number cell
+MARK_ERROR = COLOUR["error"]  # 校验 marks use the same colours as the live formatting
+MARK_WARNING = COLOUR["warning"]
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)

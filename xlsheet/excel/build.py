@@ -17,10 +17,10 @@ import zipfile
 from importlib import resources
 from pathlib import Path
 
-from .errors import XlsheetError
-from .fileio import atomic_write
-from .spec import spec_for_year
-from .workbook.layout import META_SHEET, TEXT_SHEET
+from ..errors import XlsheetError
+from ..fileio import atomic_write
+from ..spec import spec_for_year
+from ..workbook.layout import META_SHEET, TEXT_SHEET
 
 # RunPython commands of the three actions (macros/xlsheet_macros.bas holds the same strings; a test compares them).
 COMMANDS = {
@@ -31,15 +31,38 @@ COMMANDS = {
 WRAPPERS = {"validate": "XlsheetValidate", "report": "XlsheetGenerateReport", "clear": "XlsheetClearMarks"}
 CAPTIONS = {"validate": "校验", "report": "生成报告", "clear": "清除标记"}
 CONF_SHEET = "xlwings.conf"
-CONF = [
-    ("Interpreter_Win", "python"), ("Interpreter_Mac", ""), ("PYTHONPATH", ""), ("Conda Path", ""),
-    ("Conda Env", ""), ("UDF Modules", "xlsheet.excel_udfs"), ("Debug UDFs", False), ("Use UDF Server", False),
-    ("Show Console", False),
-]
+#: The UDF module new workbooks name; ``xlsheet.excel_udfs`` stays importable for workbooks built before.
+UDF_MODULE = "xlsheet.excel.udfs"
+#: Only what the workbook itself must set: every other key (Interpreter_Win, PYTHONPATH, …) is left to the
+#: per-PC %USERPROFILE%\.xlwings\xlwings.conf, because a row here, even an empty one, overrides that file.
+CONF = [("UDF Modules", UDF_MODULE)]
 CONF_NOTE = [
-    "说明：以上为 xlwings 设置，须从 A1 开始。Interpreter_Win 填 Python 的完整路径（如 C:\\Python311\\python.exe），",
-    "若 python 已在 PATH 中可保持为 python。UDF Modules 为工作表函数所在模块（XLSHEET_STATUS 等）。",
+    "说明：以上为本工作簿的 xlwings 设置（须从 A1 开始，中间不能有空行）。只设置了工作表函数所在的模块。",
+    "Python 路径（Interpreter_Win）等请由信息技术人员在每台电脑的 %USERPROFILE%\\.xlwings\\xlwings.conf 中设置一次，",
+    "不要写在这里：这里的任何一行（即使为空）都会覆盖那台电脑的设置。",
 ]
+#: Defined name (a text constant) recording the xlwings version whose VBA and DLL name the .xlsm embeds.
+XLWINGS_NAME = "xs_xlwings"
+
+
+def version_mismatch(recorded: str, installed: str | None) -> str | None:
+    """The Chinese message when the workbook's xlwings VBA (``recorded``) does not match the installed xlwings."""
+    if installed == recorded:
+        return None
+    have = f"本机安装的是 xlwings {installed}" if installed else "本机没有安装 xlwings"
+    return (f"本工作簿的按钮和工作表函数按 xlwings {recorded} 制作，{have}，两者版本须一致，"
+            f"否则 Excel 会提示找不到 xlwings64-{recorded}.dll。请在命令行运行：\n"
+            f"pip install \"xlwings=={recorded}\"\n或用本机的 xlsheet 重新生成工作簿（xlsheet new --macros）。")
+
+
+def installed_xlwings() -> str | None:
+    """The installed xlwings version, read from package metadata (xlwings itself is not imported)."""
+    import importlib.metadata as md
+
+    try:
+        return md.version("xlwings")
+    except md.PackageNotFoundError:
+        return None
 
 
 def vba_project() -> tuple[bytes, str]:
@@ -83,7 +106,7 @@ def _base(tmp: str, year: int, vba: bytes, origin: str) -> None:
     for r, (key, value) in enumerate(CONF):
         conf.write(r, 0, key)
         conf.write(r, 1, value)
-    for i, line in enumerate(CONF_NOTE):
+    for i, line in enumerate(CONF_NOTE):  # below a blank row: xlwings stops reading the settings there
         conf.write(len(CONF) + 2 + i, 0, line)
     conf.set_column(0, 0, 18)
     conf.set_column(1, 1, 40)
@@ -93,6 +116,7 @@ def _base(tmp: str, year: int, vba: bytes, origin: str) -> None:
 def new_macro_workbook(path, year: int, agency: str, *, variants=(), overwrite: bool = False, **prefill) -> Path:
     """Write the .xlsm (the suffix is forced to .xlsm: Excel refuses macros in .xlsx)."""
     from openpyxl import load_workbook
+    from openpyxl.workbook.defined_name import DefinedName
 
     from .workbook.build import build_workbook
 
@@ -105,7 +129,10 @@ def new_macro_workbook(path, year: int, agency: str, *, variants=(), overwrite: 
     try:
         _base(tmp, year, vba, origin)
         wb = load_workbook(tmp, keep_vba=True)
-        build_workbook(year, agency, variants=variants, base=wb, **prefill)
+        build_workbook(year, agency, variants=variants, base=wb, buttons=True, **prefill)
+        if origin == "xlwings":
+            version = installed_xlwings()
+            wb.defined_names[XLWINGS_NAME] = DefinedName(XLWINGS_NAME, attr_text=f'"{version}"')
         return atomic_write(path, wb.save, overwrite=overwrite)
     finally:
         os.unlink(tmp)
