@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from tests.docxgrid import body_text, doc_tables
 from tests.filebook import OpenpyxlBook
 from xlsheet.cli import main
+from xlsheet.workbook.layout import GRID_TOP  # rows above hold the colour legend
 from xlsheet.excel.live import COLOURS, MARKS_SHEET, NOTE_PREFIX, clear_book, generate_report_book, validate_book
 
 INPUT = "#DDEBF7"
@@ -25,8 +26,8 @@ def broken(examples, tmp_path):
 
 
 def _marked(book):
-    return {(s, c.coordinate) for s in ("表二", "表三", "表四") for row in book.wb[s].iter_rows() for c in row
-            if c.fill.fill_type == "solid" and "#" + c.fill.fgColor.rgb[-6:] in COLOURS.values()}
+    return {(s, c.coordinate) for s in ("表二", "表三", "表四") for row in book.wb[s].iter_rows(min_row=GRID_TOP)
+            for c in row if c.fill.fill_type == "solid" and "#" + c.fill.fgColor.rgb[-6:] in COLOURS.values()}
 
 
 def _notes(book):
