@@ -15,7 +15,7 @@ from xlsheet import read, validate
 from xlsheet.spec import load_spec
 from xlsheet.validation.arith import evaluate, sum_checks
 from xlsheet.values import State
-from xlsheet.workbook import names
+from xlsheet.workbook import names, styles
 from xlsheet.workbook.build import build_workbook
 
 SPEC = load_spec("v2021")
@@ -58,9 +58,12 @@ def table_data(draw):
 def _python_view(path):
     report = read(path)
     checks = {names.check_name(c.rule.id, c.instance): evaluate(c, report.values)[0] for c in sum_checks(SPEC)}
-    blanks = {t: sum(1 for f in SPEC.fields_for() if f.table == t and report.value(f.key).state is State.BLANK)
-              for t in ("t2", "t3", "t4")}
-    return report, checks, blanks
+    def count(t, state):
+        return sum(1 for f in SPEC.fields_for() if f.table == t and report.value(f.key).state is state)
+
+    blanks = {t: count(t, State.BLANK) for t in ("t2", "t3", "t4")}
+    texts = {t: count(t, State.TEXT) for t in ("t2", "t3", "t4")}
+    return report, checks, blanks, texts
 
 
 @settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck))
@@ -78,7 +81,7 @@ def test_in_sheet_status_agrees_with_python(batch, tmp_path_factory):
     recalculated = recalc(paths, tmp / "out")
     broken_total = 0
     for original, calc in zip(paths, recalculated):
-        report, py_checks, py_blanks = _python_view(original)
+        report, py_checks, py_blanks, py_texts = _python_view(original)
         wb = load_workbook(calc, data_only=True)
         for name, py_status in py_checks.items():
             sheet, ref = wb.defined_names[name].attr_text.split("!")
@@ -93,7 +96,10 @@ def test_in_sheet_status_agrees_with_python(batch, tmp_path_factory):
             fails = sum(1 for f in result.findings if f.rule_id.startswith(("T3-", "T4-")) and
                         SPEC.fields[f.key].table == table.key)
             if fails:
-                assert status.startswith("✗") and int(re.search(r"\d+", status).group()) == fails, status
+                assert status.startswith("✗ 有") and int(re.search(r"\d+", status).group()) == fails, status
+                assert "勾稽" in status
+            elif py_texts[table.key]:
+                assert "文字" in status and int(re.search(r"\d+", status).group()) == py_texts[table.key], status
             elif py_blanks[table.key]:
                 assert status.startswith("⚠") and int(re.search(r"\d+", status).group()) == py_blanks[table.key]
             else:
@@ -101,19 +107,79 @@ def test_in_sheet_status_agrees_with_python(batch, tmp_path_factory):
     assert broken_total >= 0
 
 
-def test_status_lines_of_the_demo_and_a_broken_copy(tmp_path):
+def _set(wb, key, value, name=None):
+    sheet, ref = wb.defined_names[name or names.input_name(key)].attr_text.split("!")
+    wb[sheet.strip("'")][ref.replace("$", "")] = value
+
+
+def _red_cells(original, calculated, sheet):
+    """Cells whose red live formatting is on, evaluating the rules of ``original`` with the helper values that
+    LibreOffice calculated (the rules are OR/AND of "helper=1" terms, generated from the catalogue)."""
+    rgb = styles.ERROR_FILL.fgColor.rgb
+    values = calculated[sheet]
+
+    def term(m):
+        return str(values[m.group(1) + m.group(2)].value == 1)
+
+    red = set()
+    for cf in original[sheet].conditional_formatting:
+        for rule in cf.rules:
+            if rule.dxf is None or rule.dxf.fill is None or rule.dxf.fill.fgColor.rgb != rgb:
+                continue
+            expr = re.sub(r"\$?([A-Z]+)\$?(\d+)=1", term, rule.formula[0])
+            if eval(expr.replace("AND(", "_all(").replace("OR(", "_any("),
+                    {"_all": lambda *a: all(a), "_any": lambda *a: any(a)}):
+                red |= {c for rng in cf.sqref.ranges for c in (rng.coord,)}
+    return red
+
+
+def test_live_status_marks_and_the_workbook_verdict(tmp_path):
+    """One LibreOffice run over five workbooks: the in-sheet status lines, the exact red cells of a broken
+    equation, the 基本信息 / 正文 field checks and the workbook-level verdict agree with the Python validator."""
     require_soffice()
+    import datetime as dt
+
     from tests.conftest import EXAMPLES
 
     demo = EXAMPLES / "demo_2024.xlsx"
+    cases = {"demo": demo}
     wb = load_workbook(demo)
-    ref = wb.defined_names[names.input_name("t3.new.natural")].attr_text.split("!")[1].replace("$", "")
-    wb["表三"][ref] = 13
-    broken = tmp_path / "broken.xlsx"
-    wb.save(broken)
-    calc_demo, calc_broken = recalc([demo, broken], tmp_path / "out")
-    ok = load_workbook(calc_demo, data_only=True)
-    bad = load_workbook(calc_broken, data_only=True)
-    assert ok["表三"]["A2"].value.startswith("✓")
-    assert bad["表三"]["A2"].value.startswith("✗ 有2处")  # balance of 自然人 and the 一 row total
-    assert ok["基本信息"]["B21"].value is not None
+    _set(wb, "t3.new.natural", 13)
+    cases["broken"] = tmp_path / "broken.xlsx"
+    wb.save(cases["broken"])
+    wb = load_workbook(demo)
+    _set(wb, None, None, names.meta_name("portal_url"))
+    _set(wb, None, dt.date(2024, 12, 20), names.meta_name("signoff_date"))
+    cases["meta"] = tmp_path / "meta.xlsx"
+    wb.save(cases["meta"])
+    wb = load_workbook(demo)
+    _set(wb, None, "本年度未发生相关情况。", names.text_name("s6_fee"))
+    _set(wb, None, "无。", names.text_name("s6"))
+    cases["fee"] = tmp_path / "fee.xlsx"
+    wb.save(cases["fee"])
+    cases["fresh"] = tmp_path / "fresh.xlsx"
+    build_workbook(2024, "某市某局").save(cases["fresh"])
+    calc = dict(zip(cases, (load_workbook(p, data_only=True) for p in recalc(list(cases.values()), tmp_path / "out"))))
+    results = {k: validate(read(p)) for k, p in cases.items()}
+
+    def verdict(k):
+        sheet, ref = load_workbook(cases[k]).defined_names[names.status_name("workbook")].attr_text.split("!")
+        return calc[k][sheet.strip("'")][ref.replace("$", "")].value
+
+    assert calc["demo"]["表三"]["A2"].value.startswith("✓") and results["demo"].ok
+    assert verdict("demo").startswith("✓")
+    assert calc["broken"]["表三"]["A2"].value.startswith("✗ 有2处")  # balance of 自然人 and the 一 row total
+    marked = {c.cell for f in results["broken"].findings for c in f.cells}
+    assert _red_cells(load_workbook(cases["broken"]), calc["broken"], "表三") == marked == {"D8", "D31", "J8"}
+    assert verdict("broken").startswith("✗ 还不能生成报告：尚有2处")
+    meta = calc["meta"]["基本信息"]
+    checks = [meta.cell(row=r, column=4).value for r in range(4, 19)]
+    assert "✗ 必填" in checks and "✗ 应在报告年度的次年成文" in checks
+    assert {"META-REQUIRED", "META-SIGNOFF-DATE"} <= {f.rule_id for f in results["meta"].errors}
+    assert verdict("meta").startswith("✗")
+    fee = [calc["fee"]["正文"].cell(row=r, column=3).value or "" for r in range(4, 20)]
+    assert any(v.startswith("✗ 须说明信息处理费") for v in fee) and "TEXT-FEE" in {f.rule_id for f in
+                                                                                 results["fee"].errors}
+    assert verdict("fee").startswith("✗")
+    assert verdict("fresh").startswith("✗ 还不能生成报告") and not results["fresh"].ok
+    assert calc["fresh"]["表三"]["A2"].value == "⚠ 尚有175个单元格未填（没有发生的请填0）"

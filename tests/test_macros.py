@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from tests.lo import recalc
 from xlsheet import read, validate
 from xlsheet.cli import main
-from xlsheet.excel.build import CAPTIONS, COMMANDS, WRAPPERS, button_macro
+from xlsheet.excel.build import CAPTIONS, COMMANDS, UDF_MODULE, WRAPPERS, XLWINGS_NAME, button_macro
 
 pytest.importorskip("xlsxwriter")
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,12 +97,17 @@ def test_buttons_on_every_working_sheet(xlsm):
 
 def test_conf_sheet_names_and_reading(xlsm, tmp_path):
     wb = load_workbook(xlsm, keep_vba=True)
-    assert wb.sheetnames == ["基本信息", "正文", "表二", "表三", "表四", "xlwings.conf"]
-    conf = {r[0]: r[1] for r in wb["xlwings.conf"].iter_rows(max_row=9, values_only=True)}
-    assert conf["UDF Modules"] == "xlsheet.excel_udfs" and conf["Interpreter_Win"] == "python"
+    assert wb.sheetnames == ["基本信息", "正文", "表二", "表三", "表四", "填报说明", "xlwings.conf"]
+    rows = [r for r in wb["xlwings.conf"].iter_rows(values_only=True)]
+    # only what the workbook must set; a blank row ends xlwings' settings, so the note below is not read
+    assert rows[0][:2] == ("UDF Modules", UDF_MODULE) and all(v is None for v in rows[1])
+    assert not any("Interpreter" in str(r[0]) for r in rows if r[1] is not None)
+    import importlib
+
+    assert hasattr(importlib.import_module(UDF_MODULE), "XLSHEET_STATUS")
     plain = tmp_path / "plain.xlsx"
     assert main(["new", "--year", "2024", "--agency", "某市某局", "-o", str(plain)]) == 0
-    assert set(wb.defined_names) == set(load_workbook(plain).defined_names)
+    assert set(wb.defined_names) == set(load_workbook(plain).defined_names) | {XLWINGS_NAME}
     a, b = read(xlsm), read(plain)
     assert {k: v.state for k, v in a.values.items()} == {k: v.state for k, v in b.values.items()}
     assert validate(a).summary() == validate(b).summary()
@@ -126,6 +131,33 @@ def test_an_it_built_vba_project_is_preferred(monkeypatch, tmp_path):
     with zipfile.ZipFile(out) as z:
         macros = [m for m, _ in _buttons(z, _sheet_parts(z)["表三"])]
     assert macros == ["[0]!XlsheetValidate", "[0]!XlsheetGenerateReport", "[0]!XlsheetClearMarks"]
+
+
+def test_the_workbook_records_its_xlwings_version_and_a_mismatch_is_explained(xlsm, monkeypatch):
+    import importlib.metadata as md
+
+    import xlsheet.excel as x
+    from tests.filebook import OpenpyxlBook
+    from xlsheet.excel.build import version_mismatch
+
+    installed = md.version("xlwings")
+    assert load_workbook(xlsm).defined_names[XLWINGS_NAME].attr_text == f'"{installed}"'
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert f'"xlwings=={installed}"' in pyproject  # the excel extra installs the version workbooks are built with
+    assert version_mismatch(installed, installed) is None
+    text = version_mismatch("0.30.0", installed)
+    assert "xlwings64-0.30.0.dll" in text and 'pip install "xlwings==0.30.0"' in text
+    book = OpenpyxlBook(xlsm)
+    book.wb.defined_names[XLWINGS_NAME].attr_text = '"0.30.0"'
+    monkeypatch.setattr(x, "_live", lambda b: book)
+    x.clear_marks()
+    assert book.alerts[0] == ("xlwings 版本", text)
+
+
+def test_macro_kit_is_ascii_with_crlf():
+    raw = (ROOT / "macros" / "xlsheet_macros.bas").read_bytes()
+    assert raw.isascii() and raw.count(b"\n") == raw.count(b"\r\n") > 10
+    assert "macros/*.bas text eol=crlf" in (ROOT / ".gitattributes").read_text(encoding="utf-8")
 
 
 def test_macro_kit_matches_the_commands():

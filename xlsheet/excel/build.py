@@ -118,7 +118,7 @@ def new_macro_workbook(path, year: int, agency: str, *, variants=(), overwrite: 
     from openpyxl import load_workbook
     from openpyxl.workbook.defined_name import DefinedName
 
-    from .workbook.build import build_workbook
+    from ..workbook.build import build_workbook
 
     path = Path(path)
     if path.suffix.lower() != ".xlsm":
