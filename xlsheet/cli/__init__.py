@@ -11,6 +11,7 @@ import sys
 
 from ..errors import XlsheetError
 from . import cmd_import, cmd_new, cmd_report, cmd_rollup, cmd_validate
+from .chinese import ChineseArgumentParser, finish
 
 #: The sub-command modules, in the order ``--help`` lists them.
 COMMANDS = (cmd_new, cmd_validate, cmd_report, cmd_import, cmd_rollup)
@@ -26,11 +27,12 @@ def _utf8_console() -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="xlsheet", description="政府信息公开工作年度报告：工作簿模板、校验、生成报告")
+    p = ChineseArgumentParser(prog="xlsheet", description="政府信息公开工作年度报告：工作簿模板、校验、生成报告")
     p.add_argument("--debug", action="store_true", help="出现内部错误时显示技术细节")
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, title="命令", metavar="命令", help="以下之一；“xlsheet 命令 -h”显示该命令的说明")
     for module in COMMANDS:
         module.register(sub)
+    finish(p)  # Chinese placeholders and help for whatever the command modules left to argparse
     return p
 
 
