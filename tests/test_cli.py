@@ -54,7 +54,7 @@ def test_write_keeps_the_original_and_never_piles_up_marks(examples, capsys):
     assert _digest(src) == before  # the clerk's file is untouched
     wb1, marks1, notes1 = _marks(copy)
     assert wb1.sheetnames[0] == "校验结果" and marks1 > 0 and notes1 > 0
-    link = wb1["校验结果"]["D5"].hyperlink
+    link = wb1["校验结果"]["C5"].hyperlink  # 位置 is the third column
     assert link.location.startswith("'")
     # validating the marked copy again replaces it (old copy kept as .bak) with the same marks, not twice as many
     assert main(["validate", str(copy), "--write"]) == 1

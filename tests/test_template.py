@@ -106,3 +106,40 @@ def test_console_script_runs_as_a_process(tmp_path):
                            str(out)], capture_output=True, text=True, encoding="utf-8")
     assert proc.returncode == 0, proc.stderr
     assert "2021年版格式" in proc.stdout and out.exists()
+
+
+def test_what_the_clerk_sees_legend_guide_hints_and_frozen_headings(tmp_path):
+    from xlsheet.workbook import styles
+    from xlsheet.workbook.guide import GUIDE_SHEET
+
+    plain = load_workbook(_new(tmp_path, 2024))
+    spec = load_spec("v2021")
+    legend = [(k, n, short) for k, _, n, short, _ in styles.PALETTE]
+    for table in spec.tables:
+        ws = plain[table.sheet]
+        row = [ws.cell(row=4, column=i + 1) for i in range(len(legend))]
+        assert [(c.value, c.fill.fgColor.rgb[-6:]) for c in row] == [(s, styles.COLOUR[k]) for k, _, s in legend]
+        assert "浅蓝色单元格" in ws["A3"].value and ws.freeze_panes and ws.print_title_rows
+        assert "按钮" not in ws["A3"].value
+    assert plain["表三"].freeze_panes == "D8" and plain["表三"].print_title_rows == "$1:$7"
+    assert plain["表三"].row_breaks.brk  # one break, between two groups of rows
+    guide = "\n".join(str(c.value) for row in plain[GUIDE_SHEET].iter_rows() for c in row if c.value)
+    assert all(f"{n}：" in guide for _, n, _ in legend) and "xlsheet validate" in guide and "按钮" not in guide
+    assert "0" in guide and "空白" in guide
+    assert "按钮" not in plain["基本信息"]["A3"].value and "xlsheet validate" in plain["基本信息"]["A3"].value
+
+
+def test_tables_print_with_their_headings_on_every_page(tmp_path):
+    """LibreOffice prints 表三 on two A4 landscape pages, each with the column headings; every other table on one."""
+    from tests.lo import to_pdf
+
+    pdf = to_pdf(_new(tmp_path, 2024), tmp_path / "pdf")
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    spec = load_spec("v2021")
+    for table in spec.tables:
+        mine = [p for p in pages if table.title in p]
+        assert len(mine) == (2 if table.key == "t3" else 1), table.key
+        if table.key == "t3":
+            assert all("自然人" in p and "商业企业" in p for p in mine)  # the headings repeat
+            assert "一、本年新收" in mine[0] and "四、结转下年度继续办理" in mine[1]

@@ -87,6 +87,8 @@ def write_result_sheet(wb, result: Result) -> None:
             c = ws.cell(row=r, column=i, value=v)
             c.border, c.alignment = styles.BORDER, styles.LEFT
             c.font = styles.LABEL
+        # wrapped 说明 must not overlap the next row: about two columns of width per Chinese character
+        ws.row_dimensions[r].height = 14 * max(1, -(-len(entry.message) * 2 // RESULT_WIDTHS[3])) + 4
         if entry.severity == "error":
             ws.cell(row=r, column=2).font = Font(name=styles.BASE_FONT, size=10, bold=True, color="C00000")
         if entry.location is not None:

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Protection
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 
 from ..spec import Spec, Table, spec_for_year
 from . import names, styles
@@ -54,6 +55,11 @@ def _freeze_and_titles(ws, table: Table, variants) -> None:
     ws.print_title_rows = f"{TITLE_ROW}:{top - 1}"
     if first_input:
         ws.print_title_cols = f"A:{ws.cell(row=1, column=first_input).column_letter}"
+    data = [r for r in rows if r.role == "data"]
+    if len(data) > 20:  # 表三: break at the group start nearest the middle, not inside a group
+        starts = [r.index for r in data if any(c.rowspan > 1 and c.col > 0 and not c.is_input for c in r.cells)]
+        middle = (data[0].index + data[-1].index) / 2
+        ws.row_breaks.append(Break(id=GRID_TOP + min(starts, key=lambda i: abs(i - middle)) - 1))
 
 
 def _protect(ws) -> None:
@@ -169,9 +175,9 @@ def _meta_sheet(wb, spec: Spec, meta: Mapping, buttons: bool) -> None:
         r += 1
     ws.column_dimensions["C"].width = 40
     ws.column_dimensions[ws.cell(row=1, column=META_CHECK_COL).column_letter].width = 30
-    legend(ws, r + 2, 1, horizontal=False)
+    legend(ws, r + 2, 1, horizontal=False, span=2)
     ws.freeze_panes = f"A{META_TOP}"
-    _fit_page(ws, landscape=False)
+    _fit_page(ws, landscape=True)
     _protect(ws)
 
 
@@ -192,7 +198,7 @@ def _text_sheet(wb, spec: Spec, narrative: Mapping) -> None:
         ws.row_dimensions[r].height = 40 if field.key == "s6_fee" else 120
         _name(wb, names.text_name(field.key), TEXT_SHEET, r, 2)
         r += 1
-    legend(ws, r + 1, 1, horizontal=False)
+    legend(ws, r + 1, 1, horizontal=False, span=2)
     ws.freeze_panes = f"A{TEXT_TOP}"
     ws.print_title_rows = f"{TITLE_ROW}:{HINT_ROW}"
     _fit_page(ws, landscape=False)

@@ -12,18 +12,21 @@ from .layout import META_SHEET, TEXT_SHEET
 GUIDE_SHEET = "填报说明"
 
 
-def legend(ws, row: int, col: int, *, horizontal: bool) -> None:
-    """The palette as coloured cells, one per colour: in one row (table sheets) or one column."""
+def legend(ws, row: int, col: int, *, horizontal: bool, span: int = 1) -> None:
+    """The palette as coloured cells, one per colour: in one row (table sheets) or one column (each entry
+    merged over ``span`` columns so its sentence fits on one line)."""
     if horizontal:
         ws.row_dimensions[row].height = 30
     else:
         ws.cell(row=row, column=col, value="颜色说明").font = styles.HEADER
         row += 1
-    for i, (key, _, name, meaning) in enumerate(styles.PALETTE):
+    for i, (key, _, name, short, meaning) in enumerate(styles.PALETTE):
         r, c = (row, col + i) if horizontal else (row + i, col)
-        cell = ws.cell(row=r, column=c, value=f"{name}：{meaning.split('：')[0]}" if horizontal else f"{name}：{meaning}")
+        cell = ws.cell(row=r, column=c, value=short if horizontal else f"{name}：{meaning}")
         cell.fill, cell.font, cell.border = styles.fill(key), styles.LEGEND, styles.BORDER
         cell.alignment = styles.CENTER if horizontal else styles.LEFT
+        if span > 1 and not horizontal:
+            ws.merge_cells(start_row=r, start_column=c, end_row=r, end_column=c + span - 1)
 
 
 def _steps(spec: Spec, buttons: bool) -> list[str]:
@@ -66,6 +69,7 @@ def add_guide_sheet(wb, spec: Spec, buttons: bool) -> None:
         cell = ws.cell(row=r, column=1, value=text or None)
         if font is not None:
             cell.font, cell.alignment = font, styles.LEFT
+        ws.row_dimensions[r].height = 16 * (1 + len(text) // 60) + 4  # wrapped lines must not overlap
     legend(ws, len(lines) + 1, 1, horizontal=False)
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"

@@ -13,15 +13,15 @@ HINT = Font(name=BASE_FONT, size=9, italic=True, color="595959")
 STATUS = Font(name=BASE_FONT, size=11, bold=True)
 LEGEND = Font(name=BASE_FONT, size=9)
 
-#: (key, RRGGBB, colour name, meaning) — the only colours the workbook uses to speak to the clerk.
+#: (key, RRGGBB, colour name, short label, meaning) — the only colours the workbook uses to speak to the clerk.
 PALETTE = [
-    ("input", "DDEBF7", "浅蓝", "填报项：在这里填写"),
-    ("blank", "FFF2CC", "浅黄", "尚未填写：请填数字，没有发生的填 0"),
-    ("text", "F8CBAD", "橙色", "数字栏里填了文字"),
-    ("error", "FF9999", "红色", "错误：勾稽关系不符，或“校验”发现的错误"),
-    ("warning", "D9D2E9", "淡紫", "警告：“校验”提示请核实"),
+    ("input", "DDEBF7", "浅蓝", "填报项", "填报项：在这里填写"),
+    ("blank", "FFF2CC", "浅黄", "未填", "尚未填写：请填数字，没有发生的填 0"),
+    ("text", "F8CBAD", "橙色", "填了文字", "数字栏里填了文字，请改为数字"),
+    ("error", "FF9999", "红色", "错误", "错误：勾稽关系不符（标出总计和出错的交叉格），或“校验”发现的错误"),
+    ("warning", "D9D2E9", "淡紫", "警告", "警告：“校验”提示请核实"),
 ]
-COLOUR = {key: rgb for key, rgb, _, _ in PALETTE}
+COLOUR = {key: rgb for key, rgb, *_ in PALETTE}
 
 
 def fill(key: str) -> PatternFill:
