@@ -312,3 +312,25 @@ def test_xlwings_book_restores_the_same_protection_through_the_object_model():
         assert live.protection("表三") is None
     assert live.protection("表三") == before and api.calls[0] == "Unprotect"
     assert api.calls[1][1] == {k: before[k] for k in PROTECT_FLAGS}
+
+
+def test_result_sheet_groups_blanks_and_orders_by_severity_then_sheet(fresh):
+    """Both writers of 校验结果 (the live button and validate --write) list the same rows."""
+    from xlsheet.validation.findings import SEVERITY_LABEL
+
+    book = OpenpyxlBook(fresh)
+    validate_book(book)
+    live = [[None if c.value == "" else c.value for c in row] for row in book.wb["校验结果"].iter_rows(min_row=5)]
+    assert main(["validate", str(fresh), "--write"]) == 1
+    ws = load_workbook(fresh.with_name(fresh.stem + "_校验.xlsx"))["校验结果"]
+    written = [[c.value for c in row] for row in ws.iter_rows(min_row=5)]
+    assert [r[:2] + r[3:] for r in written] == [r[:2] + r[3:] for r in live]  # 位置 differs: link vs formula
+    assert ["表三!D8:D32", "表三!D8:D32 共25格为空：请填写数字，没有发生的填 0"] == written[
+        next(i for i, r in enumerate(written) if r[2] == "表三!D8:D32")][2:4]
+    assert len([r for r in written if r[7] == "CELL-BLANK"]) < 20  # 200 blank cells, grouped
+    severities = [r[1] for r in written]
+    assert severities == sorted(severities, key=[SEVERITY_LABEL["error"], SEVERITY_LABEL["warning"]].index)
+    sheets = [r[2].split("!")[0] for r in written if r[1] == "错误"]
+    order = ["基本信息", "正文", "表二", "表三", "表四"]
+    assert sheets == sorted(sheets, key=order.index)
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
