@@ -59,8 +59,8 @@ def add_guide_sheet(wb, spec: Spec, buttons: bool) -> None:
               ("没有发生的事项请填 0。空白表示“未填”：状态行会提示，校验报错，相关勾稽关系无法核对，"
                "生成报告时也不会把空白当作 0。", styles.LABEL),
               ("", None), ("工作表保护", styles.HEADER),
-              ("各表已设置无密码的工作表保护，只有浅蓝色单元格可以填写，以免误改表格格式。"
-               "确需修改时：审阅 > 撤销工作表保护。“校验”会临时撤销保护以标记单元格，完成后按原设置恢复。", styles.LABEL),
+              ("各表已设置无密码的工作表保护，只有浅蓝色单元格可以填写，以免误改表格格式。确需修改时：审阅 > 撤销工作表保护。"
+               + ("“校验”按钮会临时撤销保护以标记单元格，完成后按原设置恢复。" if buttons else ""), styles.LABEL),
               ("", None), ("其他方式", styles.HEADER),
               ("命令行：xlsheet validate 本文件.xlsx（校验）、xlsheet report 本文件.xlsx（生成报告）；"
                "在 WPS、LibreOffice 中同样可以填报，表内的颜色和状态行照常工作。", styles.LABEL),

@@ -150,9 +150,10 @@ def _text_checks(wb, spec: Spec) -> str:
             both = "&".join(f"B{rows[k]}" for k in ("s6", "s6_fee") if k in rows)
             formula = f'IF(ISERROR(SEARCH("{FEE_WORD}",{both})),"✗ 须说明{FEE_WORD}收取情况（未收取也应写明）",{formula})'
         cell = ws.cell(row=rows[f.key], column=3, value="=" + formula)
-        cell.font, cell.alignment = CHECK_FONT, styles.TOP_LEFT
-        ws.conditional_formatting.add(b, FormulaRule(formula=[f'LEFT(C{rows[f.key]},1)="✗"'],
-                                                     fill=styles.ERROR_FILL))
+        cell.font, cell.alignment = styles.HINT, styles.TOP_LEFT  # information in grey; a problem in red (below)
+        problem = f'LEFT(C{rows[f.key]},1)="✗"'
+        ws.conditional_formatting.add(b, FormulaRule(formula=[problem], fill=styles.ERROR_FILL))
+        ws.conditional_formatting.add(cell.coordinate, FormulaRule(formula=[problem], font=CHECK_FONT))
     ws.column_dimensions["C"].width = 24
     return f"'{TEXT_SHEET}'!$C${TEXT_TOP}:$C${TEXT_TOP + len(spec.narrative) - 1}"
 
