@@ -2,7 +2,7 @@
 looking at layout changes:  python -m tests.render_workbook OUTDIR
 
 Writes OUTDIR/new.xlsx (xlsheet new), OUTDIR/filled.xlsx (the demo with 表三 一、本年新收 自然人 typed 13 instead of
-12) and OUTDIR/filled_校验.xlsx (validate --write of it), their PDFs and one PNG per printed page.
+12) and OUTDIR/filled_校验.xlsx (validate --write of it), their PDFs and one PNG per printed page (OUTDIR/png/<name>/<name>-<page>.png).
 """
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def render(out: Path, dpi: int = 70) -> dict[str, list[Path]]:
     pages = {}
     for book in (new, filled, out / "filled_校验.xlsx"):
         pdf = to_pdf(book, out / "pdf")
-        pages[book.stem] = to_png(pdf, out / "png" / book.stem, dpi=dpi)
+        pages[book.stem] = to_png(pdf, out / "png" / book.stem / book.stem, dpi=dpi)  # own folder: no prefix clash
     return pages
 
 
