@@ -127,11 +127,21 @@ class BodyLimit:
     def __init__(self, app, limit: int, shown: int | None = None):
         self.app, self.limit, self.shown = app, limit, shown or limit
 
-    async def _reject(self, send):
-        body = too_large(self.shown).encode("utf-8")
+    async def _reject(self, scope, send):
+        message = too_large(self.shown)
+        if scope.get("path", "").startswith("/api/"):
+            import json
+
+            body, kind = json.dumps({"error": message}, ensure_ascii=False).encode("utf-8"), b"application/json"
+        else:
+            body = (f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>文件过大</title>'
+                    f'<link rel="stylesheet" href="/static/style.css"><main><h1>无法完成</h1>'
+                    f'<div class="verdict bad" id="message">{message}</div><p><a href="/">返回首页</a></p></main>'
+                    ).encode("utf-8")
+            kind = b"text/html; charset=utf-8"
         await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                                (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})
+                    "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode()),
+                                (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": body})
 
     async def __call__(self, scope, receive, send):
@@ -141,9 +151,9 @@ class BodyLimit:
         if length is not None:
             try:
                 if int(length) > self.limit:
-                    return await self._reject(send)
+                    return await self._reject(scope, send)
             except ValueError:
-                return await self._reject(send)
+                return await self._reject(scope, send)
         seen = 0
         started = False
 
@@ -166,4 +176,4 @@ class BodyLimit:
             await self.app(scope, counting_receive, tracking_send)
         except BodyTooLarge:
             if not started:
-                await self._reject(send)
+                await self._reject(scope, send)
