@@ -112,7 +112,7 @@ class Service:
         folder = self.store.derived_dir(key)
         inputs = folder / "units"
         inputs.mkdir(parents=True)
-        paths = []
+        paths, labels = [], {}
         for u in rows:
             s = u["last"]
             if s is None:
@@ -121,11 +121,12 @@ class Service:
             target = inputs / f"{len(paths) + 1:03d}_unit{u['id']}{_suffix(s)}"
             shutil.copyfile(self.store.blob_path(s["sha256"], _suffix(s)), target)
             paths.append(str(target))
+            labels[target.name] = u["name"]
         missing = [u["name"] for u in rows if u["last"] is None]
         if not paths:
             return {"error": "还没有任何单位提交该年度的工作簿，无法汇总。", "code": 2, "missing": missing, "key": key}
         out = self._run(worker.county, paths, str(folder), year, agency)
-        out.update(key=key, missing=missing)
+        out.update(key=key, missing=missing, labels=labels)
         (folder / "outcome.json").write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")
         return out
 
