@@ -102,7 +102,10 @@ class Service:
         out = tmp / "book.xlsx"
         res = self._run(worker.new_book, str(out), year, unit["name"], previous)
         res["carried"] = bool(prev)
-        return res, (out if not res.get("error") else None)
+        if res.get("error"):
+            shutil.rmtree(tmp, ignore_errors=True)
+            return res, None
+        return res, out  # the route removes the folder once the download is sent
 
     def county(self, year: int, agency: str) -> dict:
         """Roll up every unit's latest submission for ``year`` (the library sums only passed ones and lists the
