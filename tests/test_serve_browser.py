@@ -4,7 +4,6 @@ key elements and that each screenshot is a real, non-blank picture."""
 from __future__ import annotations
 
 import csv
-import io
 import os
 import shutil
 from pathlib import Path

@@ -47,6 +47,14 @@ async def upload(data, request, field: str = "file") -> tuple[bytes, str]:
     return content, item.filename
 
 
+async def ingest(request, *, source: str, uploader: str, unit_id: int | None = None) -> dict:
+    """The one upload path of every form: CSRF, size, keep, check in a worker, record; returns the submission."""
+    data = await form(request)
+    content, filename = await upload(data, request)
+    return await run_in_threadpool(service(request).ingest, content, filename, source=source, uploader=uploader,
+                                   unit_id=unit_id)
+
+
 def download(path, filename: str, media_type: str, *, cleanup=None) -> FileResponse:
     """A file as an attachment under ``filename`` (UTF-8 name per RFC 6266, ASCII fallback)."""
     ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")

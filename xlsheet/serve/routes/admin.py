@@ -10,9 +10,9 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ..app import render
-from ..security import csrf_token, hash_password, verify_password
+from ..security import csrf_token, verify_password
 from ..service import roster_clean
-from . import DOCX, XLSX, blocking, client, download, form, service, upload
+from . import DOCX, XLSX, blocking, client, download, form, ingest, service, upload
 
 
 def require_admin(handler):
@@ -188,10 +188,7 @@ async def rollup_file(request):
 
 @require_admin
 async def county_upload(request):
-    data = await form(request)
-    content, filename = await upload(data, request)
-    row = await blocking(service(request).ingest, content, filename, source="county",
-                         uploader=f"政务公开办 {request.session['admin']}")
+    row = await ingest(request, source="county", uploader=f"政务公开办 {request.session['admin']}")
     return RedirectResponse(f"/s/{row['key']}", status_code=303)
 
 

@@ -8,7 +8,7 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from ..app import render
-from . import XLSX, blocking, client, download, form, service, upload
+from . import XLSX, blocking, client, download, ingest, service
 from .public import findings
 
 GONE = "单位链接无效或已被收回，请向政务公开办索取新链接。"
@@ -50,10 +50,7 @@ async def blank(request):
 
 async def submit(request):
     unit = unit_of(request)
-    data = await form(request)
-    content, filename = await upload(data, request)
-    row = await blocking(service(request).ingest, content, filename, source="unit", unit_id=unit["id"],
-                         uploader=f"单位链接 {client(request)}")
+    row = await ingest(request, source="unit", unit_id=unit["id"], uploader=f"单位链接 {client(request)}")
     return RedirectResponse(f"/u/{unit['token']}/s/{row['key']}", status_code=303)
 
 

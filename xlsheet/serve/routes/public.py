@@ -6,7 +6,7 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from ..app import render
-from . import DOCX, XLSX, blocking, client, download, form, service, stem, submission_view, upload
+from . import DOCX, XLSX, client, download, ingest, service, stem, submission_view
 
 
 async def index(request):
@@ -14,10 +14,7 @@ async def index(request):
 
 
 async def check(request):
-    data = await form(request)
-    content, filename = await upload(data, request)
-    row = await blocking(service(request).ingest, content, filename, source="public",
-                         uploader=f"公开页面 {client(request)}")
+    row = await ingest(request, source="public", uploader=f"公开页面 {client(request)}")
     return RedirectResponse(f"/s/{row['key']}", status_code=303)
 
 
