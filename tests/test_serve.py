@@ -382,3 +382,40 @@ def test_serve_admin_command(tmp_path, monkeypatch, capsys):
     store.close()
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     assert main(["serve-admin", "--data", str(tmp_path), "--password-stdin"]) == 2
+
+
+def test_a_worker_killed_by_one_file_does_not_fail_the_others(tmp_path):
+    """Several requests share the pool; a task whose worker dies breaks the pool for all in-flight tasks.  The
+    service retries once in the fresh pool, so only the killer is refused."""
+    import threading
+    import time
+
+    from tests import isolated_tasks
+    from xlsheet.serve import worker
+    from xlsheet.serve.service import Service
+
+    svc = Service(Settings(data=tmp_path, workers=2))
+    try:
+        results, stop = [], threading.Event()
+
+        def innocent(n):
+            i = 0
+            while not stop.is_set():
+                i += 1
+                results.append(svc._run(worker.process, str(DEMO), str(tmp_path / f"out{n}-{i}"), "demo.xlsx"))
+
+        threads = [threading.Thread(target=innocent, args=(n,)) for n in range(2)]
+        for t in threads:
+            t.start()
+        killed = []
+        for _ in range(2):
+            time.sleep(0.5)  # let the innocents' tasks get going in the workers
+            killed.append(svc._run(isolated_tasks.abort))
+        stop.set()
+        for t in threads:
+            t.join()
+        assert all("异常退出" in k["error"] for k in killed)
+        assert results and all(r.get("result", {}).get("summary", {}).get("errors") == 0 for r in results), \
+            [r for r in results if "error" in r][:2]
+    finally:
+        svc.close()

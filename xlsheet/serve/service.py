@@ -9,7 +9,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..isolation import IsolatedFailure, LimitedPool
+from ..isolation import IsolatedFailure, LimitedPool, run_isolated
 from . import worker
 from .store import Store, new_key
 
@@ -36,8 +36,17 @@ def display_name(filename: str | None) -> str:
     return name[-120:]
 
 
+#: Imported once by the forkserver, so that every worker (including one replacing a killed worker) starts warm.
+PRELOAD = ["xlsheet.serve.worker", "xlsheet.jobs", "xlsheet.workbook.reader", "xlsheet.validation.engine",
+           "xlsheet.validation.writeback", "xlsheet.docx.render", "xlsheet.workbook.create", "openpyxl", "docx"]
+
+
 class Service:
     def __init__(self, settings: Settings):
+        import multiprocessing
+
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
         self.settings = settings
         self.store = Store(settings.data, settings.db)
         self.pool = LimitedPool(settings.workers, memory_mb=settings.memory_mb, cpu_seconds=settings.cpu_seconds,
@@ -51,8 +60,14 @@ class Service:
         """A worker task; an isolation failure becomes an error dict like the task's own."""
         try:
             out = self.pool.call(fn, *args)
-        except IsolatedFailure as exc:
-            out = {"error": str(exc), "code": 2}
+        except IsolatedFailure:
+            # A dying worker takes the shared pool down with it, and with it other requests' tasks.  Run the task
+            # once more in a worker of its own: an innocent task now succeeds, only the real culprit is refused.
+            s = self.settings
+            try:
+                out = run_isolated(fn, *args, memory_mb=s.memory_mb, cpu_seconds=s.cpu_seconds, timeout=s.timeout)
+            except IsolatedFailure as exc:
+                out = {"error": str(exc), "code": 2}
         if blob is not None and out.get("error"):
             out["error"] = out["error"].replace(blob.name, display)  # the stored name means nothing to the user
         return out

@@ -5,6 +5,7 @@ import datetime
 import io
 import zipfile
 
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -128,7 +129,7 @@ async def unit_edit(request):
         values["name"] = name
     try:
         await blocking(service(request).store.update_unit, unit["id"], **values)
-    except Exception:  # the unique name constraint
+    except IntegrityError:  # the unique name constraint
         raise HTTPException(409, f"名单中已有名为“{name}”的单位。") from None
     return back(f"/admin/units/{unit['id']}", "已保存。")
 
