@@ -77,6 +77,16 @@ def test_concurrent_and_hostile_uploads_over_http(server, tmp_path):
     assert answers[junk].status_code == 422
     big = httpx.post(f"{base}/api/validate", files={"file": ("big.xlsx", b"0" * (6 * 1024 * 1024))}, timeout=60)
     assert big.status_code == 413
+
+    def chunks():  # no Content-Length: the limit must cut the stream itself
+        yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="s.xlsx"\r\n\r\n'
+        for _ in range(12):
+            yield b"0" * (512 * 1024)
+        yield b"\r\n--b--\r\n"
+
+    streamed = httpx.post(f"{base}/api/validate", content=chunks(), timeout=60,
+                          headers={"content-type": "multipart/form-data; boundary=b"})
+    assert streamed.status_code == 413 and "不能超过 5 MB" in streamed.json()["error"]
     health = httpx.get(f"{base}/healthz").json()
     assert health["status"] == "ok" and health["submissions"] == len(files)  # nothing lost; 413 stores nothing
     assert proc.poll() is None
