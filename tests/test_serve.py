@@ -437,3 +437,13 @@ def test_a_worker_killed_by_one_file_does_not_fail_the_others(tmp_path):
             [r for r in results if "error" in r][:2]
     finally:
         svc.close()
+
+
+def test_serve_refuses_an_unusable_data_folder_or_database_with_a_message(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["serve", "--data", str(blocker / "data")]) == 2
+    assert "无法使用数据目录" in capsys.readouterr().err
+    assert main(["serve", "--data", str(tmp_path), "--db", "postgresql://u:secret@127.0.0.1:1/x"]) == 2
+    err = capsys.readouterr().err
+    assert "无法打开数据库" in err and "secret" not in err

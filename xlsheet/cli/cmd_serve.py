@@ -16,6 +16,21 @@ def _settings(args):
                     workers=args.workers, secure_cookie=args.secure_cookie)
 
 
+def _open(make, args):
+    """``make()`` (the app or the store), with a Chinese message when the data folder or database cannot be used."""
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+    where = args.db.split("@")[-1] if args.db else Path(args.data).resolve()  # never print a password
+    try:
+        return make()
+    except ArgumentError:
+        raise XlsheetError(f"数据库地址无效：{where}（示例：postgresql://用户:密码@主机/库名）") from None
+    except SQLAlchemyError as exc:
+        raise XlsheetError(f"无法打开数据库 {where}：{type(exc.orig or exc).__name__}") from None
+    except OSError as exc:
+        raise XlsheetError(f"无法使用数据目录 {where}：{exc.strerror or exc}") from None
+
+
 def _cmd_serve(args) -> int:
     try:
         import uvicorn
@@ -23,7 +38,7 @@ def _cmd_serve(args) -> int:
         from ..serve.app import create_app
     except ImportError:
         raise XlsheetError(MISSING) from None
-    app = create_app(_settings(args))
+    app = _open(lambda: create_app(_settings(args)), args)
     print(f"xlsheet serve：http://{args.host}:{args.port}/ （数据目录 {Path(args.data).resolve()}）", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning" if args.quiet else "info",
                 proxy_headers=args.proxy_headers, server_header=False)
@@ -46,7 +61,7 @@ def _cmd_admin(args) -> int:
             raise XlsheetError("两次输入的密码不一致")
     if len(password) < 10:
         raise XlsheetError("密码至少 10 个字符")
-    store = Store(args.data, args.db)
+    store = _open(lambda: Store(args.data, args.db), args)
     try:
         created = store.set_admin(args.username, hash_password(password))
     finally:
