@@ -99,6 +99,13 @@ def test_service_runs_on_postgresql(pg_url, tmp_path):
         key = r.url.path.rsplit("/", 1)[1]
         (tmp_path / "sum.xlsx").write_bytes(client.get(f"/admin/rollup/{key}/workbook").content)
         assert read(tmp_path / "sum.xlsx").number("t3.new.total") == read(DEMO).number("t3.new.total")
+    # identical uploads at the same moment: one file, two rows, no error
+    from concurrent.futures import ThreadPoolExecutor
+
+    content = DEMO.read_bytes()
+    with ThreadPoolExecutor(4) as pool:
+        shas = list(pool.map(lambda _: store.put_blob(content, "same.xlsx")[0], range(8)))
+    assert len(set(shas)) == 1
     # a second start on the same database: no migration to run, everything still there
     again = Store(tmp_path / "files", pg_url)
     assert again.schema_version() == SCHEMA_VERSION and again.count_submissions() == 2

@@ -185,9 +185,14 @@ class Store:
                 os.fsync(fh.fileno())
             os.chmod(tmp, 0o444)
             os.replace(tmp, path)
+        if self.is_sqlite:
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert
+        # two identical uploads at the same moment: the second insert is a no-op, not an error
         with self._write() as conn:
-            if not conn.execute(select(blobs.c.sha256).where(blobs.c.sha256 == sha)).first():
-                conn.execute(blobs.insert().values(sha256=sha, size=len(content), suffix=suffix, created_at=now()))
+            conn.execute(insert(blobs).values(sha256=sha, size=len(content), suffix=suffix, created_at=now())
+                         .on_conflict_do_nothing())
         return sha, path
 
     def derived_dir(self, key: str) -> Path:
