@@ -254,7 +254,7 @@ def test_clerk_flow_blank_upload_findings_docx_and_carry_over(client, store, tmp
     assert "校验通过" in r.text and 'id="docx"' in r.text
     history = client.get(f"/u/{unit['token']}").text
     assert history.count(f"/u/{unit['token']}/s/") == 2 and "已通过" in history and "个错误" in history
-    assert len(store.unit_submissions(unit["id"])) == 2  # every upload kept
+    assert len(store.unit_submissions(unit["id"])) == 2  # every upload kept, none replaced
 
     nxt = client.get(f"/u/{unit['token']}/blank", params={"year": 2025})
     (tmp_path / "next.xlsx").write_bytes(nxt.content)
@@ -264,6 +264,18 @@ def test_clerk_flow_blank_upload_findings_docx_and_carry_over(client, store, tmp
     assert carried.number("t3.carry.natural") == last.number("t3.next.natural")
     assert carried.number("t3.carry.total") == last.number("t3.next.total")
     assert carried.meta.get("phone") == last.meta.get("phone")
+
+    # next year's upload is checked against this year's passed one (the CLI's --previous rules)
+    loc = carried.locations["t3.carry.natural"]
+    wb = load_workbook(tmp_path / "next.xlsx")
+    wb[loc.sheet].cell(loc.row, loc.col).value = last.number("t3.next.natural") + 5
+    wb.save(tmp_path / "next-wrong.xlsx")
+    expected = jobs.check(tmp_path / "next-wrong.xlsx", good)
+    assert any(f.rule_id == "XYEAR-CARRY" for f in expected.errors)
+    r = upload(client, tmp_path / "next-wrong.xlsx", action=f"/u/{unit['token']}/upload")
+    assert "XYEAR-CARRY" in r.text and f"有 {len(expected.errors)} 个错误" in r.text
+    r = upload(client, tmp_path / "next.xlsx", action=f"/u/{unit['token']}/upload")
+    assert "XYEAR-CARRY" not in r.text
 
 
 def test_blank_workbook_format_follows_the_year(client, store, tmp_path):

@@ -80,15 +80,16 @@ class RunOutcome:
     replaced: list[Path] = field(default_factory=list)
 
 
-def run(src, out_dir) -> RunOutcome:
+def run(src, out_dir, previous=None) -> RunOutcome:
     """The main job on one workbook: validate, write the marked copy and the JSON findings into ``out_dir``, and
-    the DOCX when there are no errors.  Outputs of an earlier run in ``out_dir`` are replaced (kept as .bak)."""
+    the DOCX when there are no errors.  Outputs of an earlier run in ``out_dir`` are replaced (kept as .bak).
+    ``previous`` (last year's workbook) adds the cross-year rules, as in :func:`check`."""
     from .fileio import atomic_write
     from .validation.writeback import write_validated_copy
 
     src = Path(src)
     out = Path(out_dir)
-    result = check(src)
+    result = check(src, previous)
     checked, _ = write_validated_copy(src, result, out / f"{src.stem}_校验{src.suffix}")
     findings_json = out / f"{src.stem}_校验结果.json"
     text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)

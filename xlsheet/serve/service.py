@@ -80,7 +80,11 @@ class Service:
         sha, blob = self.store.put_blob(content, display)
         key = new_key()
         if full:
-            out = self._run(worker.process, str(blob), str(self.store.derived_dir(key)), display,
+            previous = None
+            if unit_id is not None:  # the unit's passed workbooks of earlier years: the cross-year rules
+                previous = {year: str(self.store.blob_path(row["sha256"], _suffix(row)))
+                            for year, row in self.store.passed_by_year(unit_id).items()}
+            out = self._run(worker.process, str(blob), str(self.store.derived_dir(key)), display, previous,
                             blob=blob, display=display)
         else:
             out = self._run(worker.validate, str(blob), display, blob=blob, display=display)
@@ -111,7 +115,7 @@ class Service:
     def blank_book(self, unit: dict, year: int) -> tuple[dict, Path | None]:
         """A new workbook for ``unit`` and ``year``: agency = the unit's roster name; carry-over from the unit's
         last passed submission of the year before, when there is one."""
-        prev = self.store.last_passed(unit["id"], year - 1)
+        prev = self.store.passed_by_year(unit["id"]).get(year - 1)
         previous = str(self.store.blob_path(prev["sha256"], _suffix(prev))) if prev else None
         tmp = self.store.tmp_dir()
         out = tmp / "book.xlsx"

@@ -226,13 +226,12 @@ class Store:
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(submissions)).scalar()
 
-    def last_passed(self, unit_id: int, year: int | None = None) -> dict | None:
+    def passed_by_year(self, unit_id: int) -> dict[int, dict]:
+        """The unit's latest passed submission of each report year."""
         with self.engine.connect() as conn:
-            q = select(submissions).where(submissions.c.unit_id == unit_id, submissions.c.status == "passed")
-            if year is not None:
-                q = q.where(submissions.c.year == year)
-            r = conn.execute(q.order_by(submissions.c.id.desc()).limit(1)).mappings().first()
-            return dict(r) if r else None
+            q = (select(submissions).where(submissions.c.unit_id == unit_id, submissions.c.status == "passed",
+                                           submissions.c.year.is_not(None)).order_by(submissions.c.id))
+            return {r["year"]: dict(r) for r in conn.execute(q).mappings()}
 
     # -- units and tokens -----------------------------------------------------------------------------------
     def add_units(self, names) -> tuple[int, int]:

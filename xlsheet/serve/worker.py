@@ -38,12 +38,20 @@ def _validate(path: str, display: str) -> dict:
     return {"result": _summary(jobs.check(path), display)}
 
 
-def _process(path: str, out_dir: str, display: str) -> dict:
-    """Validate, write the marked copy and, when clean, the DOCX into ``out_dir`` (:func:`xlsheet.jobs.run`)."""
+def _process(path: str, out_dir: str, display: str, previous_by_year: dict | None = None) -> dict:
+    """Validate, write the marked copy and, when clean, the DOCX into ``out_dir`` (:func:`xlsheet.jobs.run`).
+    ``previous_by_year`` ({year: path} of the unit's passed workbooks) adds the cross-year rules against the
+    workbook of the year before this one's, when there is one."""
     from .. import jobs
 
     Path(out_dir).mkdir(parents=True, exist_ok=True)
-    outcome = jobs.run(path, out_dir)
+    previous = None
+    if previous_by_year:
+        from ..workbook.reader import read
+
+        year = read(path).year
+        previous = previous_by_year.get(year - 1) if year else None
+    outcome = jobs.run(path, out_dir, previous)
     return {"result": _summary(outcome.result, display), "marked": outcome.checked.name,
             "docx": outcome.docx.name if outcome.docx else None}
 
