@@ -64,7 +64,7 @@ def browser():
 
 
 def test_officer_then_clerk_then_rollup_in_a_real_browser(site, browser, tmp_path):
-    officer = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
+    officer = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN", accept_downloads=True)
     page = officer.new_page()
     page.goto(f"{site}/admin")
     assert page.url.endswith("/admin/login")
@@ -85,7 +85,7 @@ def test_officer_then_clerk_then_rollup_in_a_real_browser(site, browser, tmp_pat
     shot(page, tmp_path, "officer-roster")
 
     # the clerk of 浏览器甲局, with nothing but the link
-    clerk = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
+    clerk = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN", accept_downloads=True)
     cp = clerk.new_page()
     cp.goto(links[0])
     assert cp.locator("h1").inner_text() == "浏览器甲局"
@@ -141,7 +141,7 @@ def test_officer_then_clerk_then_rollup_in_a_real_browser(site, browser, tmp_pat
     shot(page, tmp_path, "officer-rollup")
 
     # the public page, as anyone would see it
-    anyone = browser.new_context(viewport={"width": 1280, "height": 800})
+    anyone = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
     ap = anyone.new_page()
     ap.goto(site)
     assert ap.locator("a[href='/admin/login']").count() >= 1
