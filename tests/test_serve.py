@@ -218,7 +218,8 @@ def test_sqlite_is_in_wal_mode(store):
 def test_an_old_schema_is_migrated(tmp_path):
     from sqlalchemy import inspect
 
-    from xlsheet.serve.store import MIGRATIONS, SCHEMA_VERSION, Store, engine_for, settings
+    from xlsheet.serve.schema import MIGRATIONS, SCHEMA_VERSION, settings
+    from xlsheet.serve.store import Store, engine_for
 
     eng = engine_for(f"sqlite:///{tmp_path / 'xlsheet.sqlite3'}")
     with eng.begin() as conn:  # a database as version 1 left it

@@ -72,7 +72,8 @@ def test_service_runs_on_postgresql(pg_url, tmp_path):
     from xlsheet.serve.app import create_app
     from xlsheet.serve.security import hash_password
     from xlsheet.serve.service import Settings
-    from xlsheet.serve.store import SCHEMA_VERSION, Store
+    from xlsheet.serve.schema import SCHEMA_VERSION
+    from xlsheet.serve.store import Store
     from xlsheet.workbook.reader import read
 
     app = create_app(Settings(data=tmp_path / "files", db=pg_url, workers=1))

@@ -14,7 +14,8 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from .security import BodyLimit, SecurityHeaders, csrf_token
+from .middleware import BodyLimit, SecurityHeaders
+from .security import RateLimit, csrf_token
 from .service import Service, Settings
 
 SEVERITY = {"error": "错误", "warning": "警告"}
@@ -92,7 +93,5 @@ def create_app(settings: Settings | None = None, *, data=None, db=None) -> Starl
     app.state.service = service
     app.state.settings = settings
     app.state.templates = templates()
-    from .security import RateLimit
-
     app.state.login_limit = RateLimit()
     return app
