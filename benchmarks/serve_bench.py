@@ -42,6 +42,8 @@ def workbooks(count: int):
         infos = zf.infolist()
         for info in infos:
             parts[info.filename] = zf.read(info)
+    if not any(AGENCY in data for name, data in parts.items() if name.startswith("xl/worksheets/")):
+        raise SystemExit(f"{DEMO.name} no longer names the agency this script renames; update AGENCY")
     for i in range(count):
         name = AGENCY + f"第{i:04d}号".encode("utf-8")
         buf = io.BytesIO()
