@@ -31,7 +31,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "examples" / "demo_2024.xlsx"
-AGENCY = "示例市示例区人民政府办公室".encode("utf-8")
+AGENCY_NAME = "示例市示例区人民政府办公室"
+
+
+def _xml_text(text: str) -> bytes:
+    # how openpyxl writes non-ASCII text into sheet XML: numeric character references
+    return "".join(c if c.isascii() else f"&#{ord(c)};" for c in text).encode("ascii")
+
+
+AGENCY = _xml_text(AGENCY_NAME)
 
 
 def workbooks(count: int):
@@ -45,7 +53,7 @@ def workbooks(count: int):
     if not any(AGENCY in data for name, data in parts.items() if name.startswith("xl/worksheets/")):
         raise SystemExit(f"{DEMO.name} no longer names the agency this script renames; update AGENCY")
     for i in range(count):
-        name = AGENCY + f"第{i:04d}号".encode("utf-8")
+        name = _xml_text(f"{AGENCY_NAME}第{i:04d}号")
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
             for info in infos:
@@ -181,6 +189,7 @@ def main(argv=None) -> int:
         cpu = tree(server.pid)[1] - cpu0  # live workers only: a replaced worker's CPU time is not counted
         done.set()
         stored = httpx.get(f"{base}/healthz").json()["submissions"] - 1  # minus the warm-up
+        files = sum(1 for _ in (data / "blobs").glob("*/*")) - 1  # distinct contents kept, minus the warm-up
         sent = len(latencies) + len(failures)
         lost = len(failures) + max(0, len(latencies) - stored)
         q = statistics.quantiles(latencies, n=100) if len(latencies) >= 2 else [0] * 99
@@ -191,7 +200,8 @@ def main(argv=None) -> int:
         print(f"  throughput: {sent / wall:.1f} uploads/s over {wall:.1f} s; server CPU "
               f"{cpu / max(sent, 1) * 1000:.1f} ms per upload (server + workers); load average before "
               f"{load:.2f}")
-        print(f"  stored: {stored}; lost: {lost}" + (f" ({failures[:3]})" if failures else ""))
+        print(f"  stored: {stored} submissions, {files} distinct files; lost: {lost}"
+              + (f" ({failures[:3]})" if failures else ""))
         print(f"  server memory (server + workers, RSS): idle {idle:.0f} MB, peak {max(peak):.0f} MB")
         goal = q[94] * 1000 < args.goal_ms
         print(f"  goal p95 < {args.goal_ms:.0f} ms: {'met' if goal else 'MISSED'}; nothing lost: "
