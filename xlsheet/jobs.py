@@ -80,15 +80,16 @@ class RunOutcome:
     replaced: list[Path] = field(default_factory=list)
 
 
-def run(src, out_dir) -> RunOutcome:
+def run(src, out_dir, previous=None) -> RunOutcome:
     """The main job on one workbook: validate, write the marked copy and the JSON findings into ``out_dir``, and
-    the DOCX when there are no errors.  Outputs of an earlier run in ``out_dir`` are replaced (kept as .bak)."""
+    the DOCX when there are no errors.  Outputs of an earlier run in ``out_dir`` are replaced (kept as .bak).
+    ``previous`` (last year's workbook) adds the cross-year rules, as in :func:`check`."""
     from .fileio import atomic_write
     from .validation.writeback import write_validated_copy
 
     src = Path(src)
     out = Path(out_dir)
-    result = check(src)
+    result = check(src, previous)
     checked, _ = write_validated_copy(src, result, out / f"{src.stem}_校验{src.suffix}")
     findings_json = out / f"{src.stem}_校验结果.json"
     text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
@@ -97,3 +98,62 @@ def run(src, out_dir) -> RunOutcome:
     if result.ok:
         outcome.docx = produce_report(result, out / f"{src.stem}.docx", overwrite=True)
     return outcome
+
+
+def new_book(out, year: int, agency: str | None = None, *, previous=None, variants=(),
+             overwrite: bool = False) -> Path:
+    """Write a blank workbook for reporting ``year`` to ``out`` (format chosen by year).  ``previous`` (last
+    year's workbook, a path) pre-fills the basic information and the carry-over cells; ``agency`` overrides the
+    agency name it carries.  Raises :class:`XlsheetError` when neither gives an agency."""
+    from .errors import XlsheetError
+    from .workbook.create import new_workbook
+
+    prefill = {}
+    if previous is not None:
+        from .carryover import prefill_from_previous
+
+        prefill = prefill_from_previous(previous, year)
+    carried_agency = prefill.pop("agency", None)
+    agency = agency or carried_agency
+    if not agency:
+        raise XlsheetError("请指定机关名称（全称），或从上一年度工作簿带入")
+    variants = list(variants) or prefill.pop("variants", [])
+    prefill.pop("variants", None)
+    return new_workbook(out, year, agency, variants=variants, overwrite=overwrite, **prefill)
+
+
+@dataclass
+class CountyOutcome:
+    """What :func:`county` produced: the roll-up (its ``summary()``), its workbook, and the county's DOCX or, when
+    the rolled-up workbook still has errors (typically the county's own narrative is blank), the refusal."""
+
+    rollup: object
+    workbook: Path
+    result: object
+    docx: Path | None = None
+    refused: str | None = None
+
+
+def county(paths, out_dir, *, year: int | None = None, agency: str = "汇总") -> CountyOutcome:
+    """The county office's job: roll up the unit workbooks ``paths`` (only passed ones are summed, the rest listed)
+    into ``out_dir/汇总.xlsx`` and, when that workbook validates, its DOCX ``out_dir/汇总.docx``."""
+    from .errors import ReportBlockedError
+
+    out = Path(out_dir)
+    roll = _rollup(paths, out / "汇总.xlsx", year=year, agency=agency)
+    result = check(roll.output)
+    outcome = CountyOutcome(rollup=roll, workbook=Path(roll.output), result=result)
+    try:
+        outcome.docx = produce_report(result, out / "汇总.docx", overwrite=True, hint=HINT_WEB)
+    except ReportBlockedError as exc:
+        outcome.refused = str(exc)
+    return outcome
+
+
+def _rollup(paths, output, **kwargs):
+    # The one call into the roll-up library (it is moving into the xlsheet.county package).
+    try:
+        from .county import rollup
+    except ImportError:
+        from .rollup import rollup
+    return rollup(paths, output, overwrite=True, **kwargs)

@@ -10,11 +10,11 @@ import argparse
 import sys
 
 from ..errors import XlsheetError
-from . import cmd_import, cmd_new, cmd_report, cmd_rollup, cmd_validate
+from . import cmd_import, cmd_new, cmd_report, cmd_rollup, cmd_serve, cmd_validate
 from .chinese import ChineseArgumentParser, finish
 
 #: The sub-command modules, in the order ``--help`` lists them.
-COMMANDS = (cmd_new, cmd_validate, cmd_report, cmd_import, cmd_rollup)
+COMMANDS = (cmd_new, cmd_validate, cmd_report, cmd_import, cmd_rollup, cmd_serve)
 
 
 def _utf8_console() -> None:

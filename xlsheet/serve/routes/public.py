@@ -1,0 +1,57 @@
+"""``GET /``: check a workbook once (anyone); the findings page and downloads of any submission by its key."""
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.responses import RedirectResponse
+from starlette.routing import Route
+
+from ..app import render
+from . import DOCX, XLSX, client, download, ingest, service, stem, submission_view
+
+
+async def index(request):
+    return render(request, "index.html")
+
+
+async def check(request):
+    row = await ingest(request, source="public", uploader=f"公开页面 {client(request)}")
+    return RedirectResponse(f"/s/{row['key']}", status_code=303)
+
+
+def load(request, key: str) -> dict:
+    row = service(request).store.submission(key) if key.isalnum() else None
+    if row is None:
+        raise HTTPException(404, "找不到这次上传的记录（链接可能有误）。")
+    return row
+
+
+async def findings(request, unit=None):
+    row = load(request, request.path_params["key"])
+    if unit is not None and row["unit_id"] != unit["id"]:
+        raise HTTPException(404, "找不到这次上传的记录（链接可能有误）。")
+    return render(request, "findings.html", unit=unit, **submission_view(row))
+
+
+async def marked(request):
+    row = load(request, request.path_params["key"])
+    path = service(request).derived(row, "marked")
+    if path is None:
+        raise HTTPException(404, "这次上传没有带标记的副本（文件无法读取）。")
+    return download(path, f"{stem(row['filename'])}_校验.{path.suffix.lstrip('.')}", XLSX)
+
+
+async def docx(request):
+    row = load(request, request.path_params["key"])
+    path = service(request).derived(row, "docx")
+    if path is None:
+        raise HTTPException(409, f"工作簿还有 {row['errors']} 个错误，未生成报告。请改正后重新上传。")
+    return download(path, f"{stem(row['filename'])}.docx", DOCX)
+
+
+routes = [
+    Route("/", index),
+    Route("/check", check, methods=["POST"]),
+    Route("/s/{key}", findings),
+    Route("/s/{key}/marked", marked),
+    Route("/s/{key}/docx", docx),
+]

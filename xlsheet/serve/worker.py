@@ -1,0 +1,109 @@
+"""The service's untrusted work, run in :class:`xlsheet.isolation.LimitedPool` worker processes: every function
+here takes paths and plain values, calls :mod:`xlsheet.jobs`, and returns a plain JSON-able dict, so the web
+process never parses a workbook.  Failures come back as ``{"error": "<Chinese message>", "code": N}`` (the CLI's
+exit code: 2 bad input, 1 refused while errors remain, 3 internal), never as an exception."""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def _guard(fn):
+    def wrapper(*args):
+        from ..errors import XlsheetError
+
+        try:
+            return fn(*args)
+        except XlsheetError as exc:
+            return {"error": str(exc), "code": exc.exit_code}
+        except MemoryError:
+            return {"error": "处理该文件所需内存超出限制（文件可能过大或含恶意内容）", "code": 2}
+        except Exception as exc:  # a hostile file must give a message, never a traceback
+            return {"error": f"内部错误：{type(exc).__name__}。文件可能已损坏，请在 Excel 或 WPS 中另存为 .xlsx 后重试。",
+                    "code": 3}
+    # picklable by reference: the public name below is the wrapper itself
+    wrapper.__name__ = wrapper.__qualname__ = fn.__name__.lstrip("_")
+    wrapper.__wrapped__ = fn
+    return wrapper
+
+
+def _summary(result, display: str) -> dict:
+    data = result.to_dict()
+    data["file"] = display  # what the user uploaded, as `xlsheet validate --json NAME` would print it
+    return data
+
+
+def _validate(path: str, display: str) -> dict:
+    from .. import jobs
+
+    return {"result": _summary(jobs.check(path), display)}
+
+
+def _process(path: str, out_dir: str, display: str, previous_by_year: dict | None = None) -> dict:
+    """Validate, write the marked copy and, when clean, the DOCX into ``out_dir`` (:func:`xlsheet.jobs.run`).
+    ``previous_by_year`` ({year: path} of the unit's passed workbooks) adds the cross-year rules against the
+    workbook of the year before this one's, when there is one."""
+    from .. import jobs
+
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    previous = None
+    if previous_by_year:
+        from ..workbook.reader import read
+
+        year = read(path).year
+        previous = previous_by_year.get(year - 1) if year else None
+    outcome = jobs.run(path, out_dir, previous)
+    return {"result": _summary(outcome.result, display), "marked": outcome.checked.name,
+            "docx": outcome.docx.name if outcome.docx else None}
+
+
+def _report(path: str, out: str, display: str) -> dict:
+    """The DOCX of a clean workbook; refused (code 1, with the findings) while errors remain."""
+    from .. import jobs
+    from ..errors import ReportBlockedError
+
+    result = jobs.check(path)
+    try:
+        jobs.produce_report(result, out, overwrite=True, hint=jobs.HINT_WEB)
+    except ReportBlockedError as exc:
+        return {"error": str(exc), "code": exc.exit_code, "result": _summary(result, display)}
+    return {"result": _summary(result, display), "docx": out}
+
+
+def _new_book(out: str, year: int, agency: str, previous: str | None) -> dict:
+    from .. import jobs
+
+    jobs.new_book(out, year, agency, previous=previous, overwrite=True)
+    return {"path": out}
+
+
+def _county(paths: list, out_dir: str, year: int, agency: str) -> dict:
+    from .. import jobs
+
+    outcome = jobs.county(paths, out_dir, year=year, agency=agency)
+    return {"summary": outcome.rollup.summary(), "workbook": outcome.workbook.name,
+            "docx": outcome.docx.name if outcome.docx else None, "refused": outcome.refused,
+            "result": _summary(outcome.result, outcome.workbook.name)}
+
+
+def _roster(path: str) -> dict:
+    """Unit names from the first column of an officer's .xlsx list (a header cell such as 单位名称 is skipped)."""
+    from openpyxl import load_workbook
+
+    from ..safety import preflight
+
+    preflight(path, kind="名单工作簿")
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        names = [str(row[0]).strip() for row in wb.worksheets[0].iter_rows(max_col=1, values_only=True)
+                 if row and row[0] is not None and str(row[0]).strip()]
+    finally:
+        wb.close()
+    return {"names": names}
+
+
+validate = _guard(_validate)
+process = _guard(_process)
+report = _guard(_report)
+new_book = _guard(_new_book)
+county = _guard(_county)
+roster = _guard(_roster)
