@@ -7,7 +7,7 @@ import pytest
 from xlsheet.cli import build_parser, main
 
 ENGLISH = re.compile(r"usage:|positional arguments|optional arguments|options:|show this help|error:|"
-                     r"required:|invalid choice|\b(?!JSON\b|DOCX\b|HTML\b|PDF\b)[A-Z]{3,}\b")  # upper-case = an English placeholder
+                     r"required:|invalid choice|\b(?!JSON\b|DOCX\b|HTML\b|PDF\b|HTTPS?\b|URL\b|CSV\b|API\b|CPU\b|MB\b)[A-Z]{3,}\b")  # upper-case = an English placeholder
 
 
 def _parsers():
