@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from importlib import resources
 
 from ..report import Report
+from ..resources import resource_file
 from ..values import State
 from .tables import printed
 from .text import paragraphs
@@ -22,7 +22,7 @@ def _env():
     from jinja2.sandbox import SandboxedEnvironment
 
     def load(name):
-        path = resources.files("xlsheet.templates").joinpath(name)
+        path = resource_file("templates", name)
         return path.read_text(encoding="utf-8") if path.is_file() else None
 
     return SandboxedEnvironment(loader=FunctionLoader(load), undefined=StrictUndefined, autoescape=False,
