@@ -83,18 +83,28 @@ def test_structure_headings_and_typography(examples, tmp_path):
         [37, 35, 28, 26]
 
     def font_of(p):
-        rf = p.runs[0]._element.rPr.rFonts
-        slots = [rf.get(qn(f"w:{s}")) for s in ("ascii", "hAnsi", "eastAsia", "cs")]
-        assert len(set(slots)) == 1 and slots[0], slots  # all four slots set
-        return slots[0], p.runs[0].font.size.pt
+        """Effective font and size from the paragraph's style chain (runs carry no direct formatting)."""
+        assert p.runs[0]._element.rPr is None
+        style = p.style
+        name = size = None
+        while style is not None and (name is None or size is None):
+            rpr = style.element.rPr
+            if rpr is not None and name is None and rpr.rFonts is not None:
+                slots = [rpr.rFonts.get(qn(f"w:{s}")) for s in ("ascii", "hAnsi", "eastAsia", "cs")]
+                assert len(set(slots)) == 1 and slots[0], slots  # all four slots set
+                name = slots[0]
+            size = size or (style.font.size and style.font.size.pt)
+            style = style.base_style
+        return name, size
 
     assert font_of(paras[0]) == ("方正小标宋简体", 22)
     assert font_of(next(p for p in paras if p.text == "一、总体情况")) == ("黑体", 16)
     assert font_of(next(p for p in paras if p.text == "（一）主动公开")) == ("楷体_GB2312", 16)
     assert font_of(next(p for p in paras if p.text.startswith("2024年，示例区"))) == ("仿宋_GB2312", 16)
     signoff = paras[-1]
-    assert signoff.text == "2025年1月20日" and signoff.alignment == 2  # right
-    assert 'w:instr="PAGE"' in zipfile.ZipFile(out).read("word/footer1.xml").decode()
+    assert signoff.text == "2025年1月20日" and signoff.style.paragraph_format.alignment == 2  # right
+    footers = [zipfile.ZipFile(out).read(f"word/footer{i}.xml").decode() for i in (1, 2)]
+    assert all("PAGE" in f and "— " in f for f in footers)
 
 
 def test_user_text_comes_out_literally_and_safely(examples, tmp_path):

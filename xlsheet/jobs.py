@@ -58,7 +58,9 @@ def produce_report(result, out, *, force: bool = False, overwrite: bool = False,
     if result.errors and not force:
         raise ReportBlockedError(refusal(result, hint))
     out = Path(out)
-    atomic_write(out, lambda tmp: render_docx(result.report, tmp, chart=chart), overwrite=overwrite)
+    draft = len(result.errors) or None  # forced with errors: every page says 草稿
+    atomic_write(out, lambda tmp: render_docx(result.report, tmp, chart=chart, draft_errors=draft),
+                 overwrite=overwrite)
     return out
 
 
