@@ -52,7 +52,9 @@ def _paragraph_styles() -> dict[str, str]:
     keep = "<w:keepNext/><w:keepLines/>"
     return {
         # Body text: 3号仿宋, justified (两端对齐), 2-character first-line indent, one grid line per line.
-        NORMAL: _style(NORMAL, "Normal", f"{_LINE}{body_indent}<w:jc w:val=\"both\"/>", _rpr(fonts.BODY),
+        # No hanging punctuation: the right edge of the type area stays straight.
+        NORMAL: _style(NORMAL, "Normal", f'<w:overflowPunct w:val="0"/>{_LINE}{body_indent}<w:jc w:val="both"/>',
+                       _rpr(fonts.BODY),
                        based_on=None, default=True),
         TITLE: _style(TITLE, "Title", f'{keep}{_OFF_GRID}<w:spacing w:before="0" w:after="0" w:line="720" '
                       f'w:lineRule="exact"/>{_NO_INDENT}<w:jc w:val="center"/>', _rpr(fonts.TITLE, bold=False),
