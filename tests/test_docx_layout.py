@@ -195,6 +195,13 @@ def test_body_is_justified_to_the_right_edge(rendered):
         assert ln[3] < right + 3 or (ln[0][-1] in "。，、；：.）" and ln[3] < right + fonts.BODY[1] + 1), ln
 
 
+def test_table_three_label_columns_keep_words_whole(rendered):
+    cells = {c for page in rendered["demo"]["pages"] for ln in page.splitlines() for c in ln.split()}
+    for whole in ("（三）不予公开", "（四）无法提供", "（五）不予处理", "（六）其他处理", "自然人", "1.属于国家秘密"):
+        assert whole in cells, whole
+    assert "三、本年度" in cells and "办理结果" in cells  # two lines of whole words
+
+
 def test_forced_reports_say_draft_on_every_page(rendered):
     for seed in SEEDS:
         doc = rendered[f"seed{seed}"]
