@@ -54,16 +54,17 @@ def text_em(text: str) -> float:
     return sum(0.5 if ord(ch) < 0x2E80 and ch not in "—…“”‘’" else 1.0 for ch in text)
 
 
-def _fits(text: str, width_tw: int) -> bool:
+def align_for(text: str, width_tw: int) -> str:
+    """"center" for a label that fits on one line of its cell, "left" for one that wraps (reads as a paragraph)."""
     room = width_tw - 2 * CELL_MARGIN_TW
-    return text_em(text) * fonts.TABLE[1] * 20 <= room
+    return "center" if text_em(text) * fonts.TABLE[1] * 20 <= room else "left"
 
 
 def _tc(width: int, span: int, vmerge: str | None, text: str, *, keep: bool, align: str | None = None) -> str:
     grid = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
     vm = {"restart": '<w:vMerge w:val="restart"/>', "continue": "<w:vMerge/>"}.get(vmerge or "", "")
     if align is None:
-        align = "center" if _fits(text, width) else "left"
+        align = align_for(text, width)
     ppr = ("<w:keepNext/>" if keep else "") + (f'<w:jc w:val="{align}"/>' if align != "center" else "")
     paras = "".join(paragraph(TABLE_TEXT, run(line), ppr, ns=False) for line in (text.split("\n") or [""]))
     return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid}{vm}<w:vAlign w:val="center"/></w:tcPr>'
