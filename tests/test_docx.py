@@ -324,11 +324,12 @@ def test_table_three_widths_padding_and_alignment(examples, tmp_path):
     assert abs(sum(widths) - 8845) < 30  # the full 156 mm type area
     xml = tbl.xml
     assert 'w:left w:w="60"' in xml  # cell padding
-    # long labels wrap left-aligned, short ones are centred
+    # long labels wrap left-aligned (and their column with them), short ones are centred
     jc = {"".join(t.text for t in tc.iter(qn("w:t"))): tc.find(f"{qn('w:p')}/{qn('w:pPr')}/{qn('w:jc')}")
           for tc in tbl.iter(qn("w:tc"))}
     assert jc["（三）不予公开"] is None  # centred (style default)
     assert jc["5.要求行政机关确认或重新出具已获取信息"].get(qn("w:val")) == "left"
+    assert jc["2.重复申请"].get(qn("w:val")) == "left"  # short, but in a column of wrapped labels
 
 
 def test_chart_in_document_fonts_with_a_caption(examples, tmp_path):

@@ -54,17 +54,24 @@ def text_em(text: str) -> float:
     return sum(0.5 if ord(ch) < 0x2E80 and ch not in "—…“”‘’" else 1.0 for ch in text)
 
 
-def align_for(text: str, width_tw: int) -> str:
-    """"center" for a label that fits on one line of its cell, "left" for one that wraps (reads as a paragraph)."""
-    room = width_tw - 2 * CELL_MARGIN_TW
-    return "center" if text_em(text) * fonts.TABLE[1] * 20 <= room else "left"
+def _fits(text: str, width_tw: int) -> bool:
+    return text_em(text) * fonts.TABLE[1] * 20 <= width_tw - 2 * CELL_MARGIN_TW
 
 
-def _tc(width: int, span: int, vmerge: str | None, text: str, *, keep: bool, align: str | None = None) -> str:
+def label_alignments(table: Table, cols: list[int], year=None) -> dict[tuple[int, int], str]:
+    """Alignment of the data-row labels by (row, col): "left" for a label that wraps, and for every one-column
+    label in a column where one wraps (so a column of wrapped labels reads as a list); header labels and labels
+    that fit are centred (absent from the result)."""
+    cells = [c for r in table.rows if r.role == "data" for c in r.cells if not c.is_input]
+    wraps = {(c.row, c.col) for c in cells if not _fits(c.label(year), sum(cols[c.col: c.col + c.colspan]))}
+    wrapping_cols = {c.col for c in cells if (c.row, c.col) in wraps and c.colspan == 1}
+    return {(c.row, c.col): "left" for c in cells
+            if (c.row, c.col) in wraps or (c.colspan == 1 and c.col in wrapping_cols)}
+
+
+def _tc(width: int, span: int, vmerge: str | None, text: str, *, keep: bool, align: str = "center") -> str:
     grid = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
     vm = {"restart": '<w:vMerge w:val="restart"/>', "continue": "<w:vMerge/>"}.get(vmerge or "", "")
-    if align is None:
-        align = align_for(text, width)
     ppr = ("<w:keepNext/>" if keep else "") + (f'<w:jc w:val="{align}"/>' if align != "center" else "")
     paras = "".join(paragraph(TABLE_TEXT, run(line), ppr, ns=False) for line in (text.split("\n") or [""]))
     return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid}{vm}<w:vAlign w:val="center"/></w:tcPr>'
@@ -73,6 +80,7 @@ def _tc(width: int, span: int, vmerge: str | None, text: str, *, keep: bool, ali
 
 def table_xml(table: Table, report: Report) -> str:
     cols = column_widths(table)
+    aligns = label_alignments(table, cols, report.year)
     border = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                      for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
     margins = (f'<w:top w:w="{CELL_MARGIN_V_TW}" w:type="dxa"/><w:left w:w="{CELL_MARGIN_TW}" w:type="dxa"/>'
@@ -104,7 +112,7 @@ def table_xml(table: Table, report: Report) -> str:
             width = sum(cols[col: col + cell.colspan])
             text = printed(report, cell.key) if cell.is_input else cell.label(report.year)
             parts.append(_tc(width, cell.colspan, "restart" if cell.rowspan > 1 else None, text, keep=keep,
-                             align="center" if cell.is_input else None))
+                             align=aligns.get((cell.row, cell.col), "center")))
             col += cell.colspan
         parts.append("</w:tr>")
     parts.append("</w:tbl>")

@@ -14,7 +14,7 @@ from html import escape
 from ..docx import fonts
 from ..docx import outline as ol
 from ..docx.page import draft_mark
-from ..docx.tables import align_for, column_widths, printed
+from ..docx.tables import column_widths, label_alignments, printed
 from ..report import Report
 from ..spec import Table
 
@@ -56,6 +56,7 @@ def _attr(value) -> str:
 def table_html(table: Table, report: Report) -> str:
     """One official table; merged cells carry rowspan/colspan, covered positions are simply absent."""
     cols = column_widths(table)
+    aligns = label_alignments(table, cols, report.year)
     total = sum(cols)
     out = [f'<table style="{_attr(STYLE["table"])}">', "<colgroup>"]
     out += [f'<col style="width: {100 * c / total:.1f}%">' for c in cols]
@@ -71,8 +72,7 @@ def table_html(table: Table, report: Report) -> str:
             continue
         for cell in row.cells:
             text = printed(report, cell.key) if cell.is_input else cell.label(report.year)
-            width = sum(cols[cell.col: cell.col + cell.colspan])
-            align = "center" if cell.is_input else align_for(text, width)
+            align = aligns.get((cell.row, cell.col), "center")
             span = (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "") + \
                    (f' colspan="{cell.colspan}"' if cell.colspan > 1 else "")
             tag = "th" if header and not cell.is_input else "td"
