@@ -297,7 +297,8 @@ def test_litigation_sentence_names_each_kind_once(examples, tmp_path):
 
     report = _defaults_only(examples)
     cases = {(0, 1, 0): "全年因政府信息公开未被申请行政复议，被提起行政诉讼1件（均为未经复议直接起诉）。",
-             (2, 1, 3): "全年因政府信息公开被申请行政复议2件，被提起行政诉讼4件（其中未经复议直接起诉1件、复议后起诉3件）。",
+             (2, 1, 3): "全年因政府信息公开被申请行政复议2件，被提起行政诉讼4件"
+                        "（其中未经复议直接起诉1件、复议后起诉3件）。",
              (1, 0, 0): "全年因政府信息公开被申请行政复议1件，未被提起行政诉讼。",
              (0, 0, 0): "全年未发生因政府信息公开被申请行政复议或提起行政诉讼的情况。"}
     for (review, direct, after), sentence in cases.items():
@@ -311,7 +312,8 @@ def test_litigation_sentence_names_each_kind_once(examples, tmp_path):
 def test_section_six_puts_the_fee_first_with_the_clerks_texts(examples, tmp_path):
     paras = _paras(read(examples / "demo_2024.xlsx"), tmp_path)
     six = paras[paras.index("六、其他需要报告的事项") + 1:]
-    assert six[:2] == ["依据《政府信息公开信息处理费管理办法》规定，本年度未收取信息处理费。", "本年度无其他需要报告的事项。"]
+    assert six[:2] == ["依据《政府信息公开信息处理费管理办法》规定，本年度未收取信息处理费。",
+                       "本年度无其他需要报告的事项。"]
 
 
 # ---------------------------------------------------------------- tables and chart (items 6, 7)

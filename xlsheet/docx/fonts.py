@@ -49,3 +49,7 @@ CONDENSE_TW = -math.ceil(BODY[1] * 20 - TEXT_WIDTH_TW / CHARS_PER_LINE)
 
 def half_points(size_pt: float) -> int:
     return int(round(size_pt * 2))
+
+
+#: Height of the page-number line (exact): the 4号 size plus 2 pt.
+PAGE_NUMBER_LINE_TW = half_points(PAGE_NUMBER[1]) * 10 + 40

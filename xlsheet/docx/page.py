@@ -9,9 +9,6 @@ from . import fonts
 from .oxml import W, paragraph, run
 from .styles import FOOTER, HEADER
 
-#: Height of the page-number line (the Footer style's exact line spacing).
-FOOTER_LINE_TW = fonts.half_points(fonts.PAGE_NUMBER[1]) * 10 + 40
-
 
 def setup_section(doc) -> None:
     """Page size, margins, header/footer distances and the document grid of the (only) section."""
@@ -27,7 +24,7 @@ def setup_section(doc) -> None:
     sec.header_distance = Twips(fonts.mm_to_twips(15))
     # the number's line starts PAGE_NUMBER_GAP_MM below the type area; w:footer is where that line ends
     sec.footer_distance = Twips(fonts.mm_to_twips(fonts.MARGINS_MM["bottom"] - fonts.PAGE_NUMBER_GAP_MM)
-                                - FOOTER_LINE_TW)
+                                - fonts.PAGE_NUMBER_LINE_TW)
     sectpr = sec._sectPr
     for old in sectpr.findall(qn("w:docGrid")):
         sectpr.remove(old)

@@ -34,8 +34,8 @@ def _rpr(font: tuple[str, float], color: str | None = None, bold: bool | None = 
 
 def _style(sid: str, name: str, ppr: str, rpr: str, *, based_on: str | None = NORMAL, nxt: str | None = None,
            default: bool = False, ui: int | None = None) -> str:
-    parts = [f'<w:style w:type="paragraph" w:styleId="{sid}"{" w:default=" + chr(34) + "1" + chr(34) if default else ""}>',
-             f'<w:name w:val="{escape(name)}"/>']
+    flag = ' w:default="1"' if default else ""
+    parts = [f'<w:style w:type="paragraph" w:styleId="{sid}"{flag}>', f'<w:name w:val="{escape(name)}"/>']
     if based_on:
         parts.append(f'<w:basedOn w:val="{based_on}"/>')
     if nxt:
@@ -74,8 +74,9 @@ def _paragraph_styles() -> dict[str, str]:
         HEADER: _style(HEADER, "header", f'{_OFF_GRID}<w:spacing w:before="0" w:after="0" w:line="240" '
                        f'w:lineRule="auto"/>{_NO_INDENT}<w:jc w:val="center"/>',
                        _rpr(fonts.DRAFT, fonts.DRAFT_COLOR), ui=99),
-        FOOTER: _style(FOOTER, "footer", f'{_OFF_GRID}<w:spacing w:before="0" w:after="0" w:line="{fonts.half_points(fonts.PAGE_NUMBER[1]) * 10 + 40}" '
-                       f'w:lineRule="exact"/>{_NO_INDENT}', _rpr(fonts.PAGE_NUMBER), ui=99),
+        FOOTER: _style(FOOTER, "footer", f'{_OFF_GRID}<w:spacing w:before="0" w:after="0" '
+                       f'w:line="{fonts.PAGE_NUMBER_LINE_TW}" w:lineRule="exact"/>{_NO_INDENT}',
+                       _rpr(fonts.PAGE_NUMBER), ui=99),
     }
 
 

@@ -3,11 +3,11 @@
 Horizontal merges are ``w:gridSpan``; vertical merges are ``w:vMerge`` restart/continue cells, so a dump of the
 table shows continuations as empty cells, exactly as in the published reports.
 
-Pagination: no row breaks across pages (``w:cantSplit``), and the paragraphs of block heading and column header
-rows (第二十条第（X）项, 信息内容 …, the three header rows of 表三 and 表四) are ``keepNext``, so a block's header always
-stands on the same page as its first data row.  Widths come from the spec's ``print_widths`` (mm) when given,
-else from its relative ``widths``; a label longer than its cell is left-aligned (wrapped lines read as a paragraph),
-a short one is centred.
+Pagination: no row breaks across pages (``w:cantSplit``), and the paragraphs of block heading and column
+header rows (第二十条第（X）项, 信息内容 …, the three header rows of 表三 and 表四) are ``keepNext``, so a block's
+header always stands on the same page as its first data row.  Widths come from the spec's ``print_widths`` (mm)
+when given, else from its relative ``widths``; data labels that wrap are left-aligned with their whole column
+(:func:`label_alignments`), the rest is centred.
 """
 from __future__ import annotations
 

@@ -19,7 +19,8 @@ from ..report import Report
 from ..spec import Table
 
 _FALLBACK = {"仿宋_GB2312": "仿宋, FangSong, STFangsong, serif", "楷体_GB2312": "楷体, KaiTi, STKaiti, serif",
-             "黑体": "SimHei, \"Microsoft YaHei\", sans-serif", "方正小标宋简体": "\"FZXiaoBiaoSong-B05S\", 宋体, SimSun, serif"}
+             "黑体": "SimHei, \"Microsoft YaHei\", sans-serif",
+             "方正小标宋简体": "\"FZXiaoBiaoSong-B05S\", 宋体, SimSun, serif"}
 
 
 def _family(name: str) -> str:
