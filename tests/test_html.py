@@ -156,3 +156,8 @@ def test_existing_page_is_not_overwritten(examples, tmp_path):
     assert not out.exists() and (tmp_path / "r.html").read_text(encoding="utf-8") == "published"
     assert main(["report", str(examples / "demo_2024.xlsx"), "-o", str(out), "--html", "--overwrite"]) == 0
     assert (tmp_path / "r.bak.html").read_text(encoding="utf-8") == "published"
+
+
+def test_output_name_must_be_the_docx(examples, tmp_path, capsys):
+    assert main(["report", str(examples / "demo_2024.xlsx"), "-o", str(tmp_path / "r.html"), "--html"]) == 2
+    assert "--html" in capsys.readouterr().err and not list(tmp_path.glob("r.*"))

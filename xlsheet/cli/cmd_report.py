@@ -6,7 +6,14 @@ from .common import overwrite_option
 
 
 def _cmd_report(args) -> int:
+    from pathlib import Path
+
+    from ..errors import XlsheetError
+
     also = tuple(kind for kind in ("html", "pdf") if getattr(args, kind))
+    if args.output and Path(args.output).suffix.lower() in (".html", ".htm", ".pdf"):
+        raise XlsheetError("-o 指定的是 DOCX 文件名（.docx）。需要网页版或 PDF 时加 --html 或 --pdf，"
+                           "会在 DOCX 旁边生成同名的 .html / .pdf 文件。")
     path, result = jobs.report(args.file, args.output, force=args.force, overwrite=args.overwrite,
                                chart=not args.no_chart, also=also)
     if result.errors:
