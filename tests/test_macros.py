@@ -118,7 +118,7 @@ def test_an_it_built_vba_project_is_preferred(monkeypatch, tmp_path):
     import xlsheet.excel_build as eb
 
     (tmp_path / "vbaProject.bin").write_bytes(_xlwings_vba())
-    monkeypatch.setattr(eb, "resource_file", lambda folder, name: tmp_path / name)
+    monkeypatch.setattr(eb.resources, "files", lambda pkg: tmp_path)
     data, origin = eb.vba_project()
     assert origin == "xlsheet" and button_macro("validate", origin) == "XlsheetValidate"
     out = tmp_path / "w.xlsm"

@@ -38,11 +38,15 @@ def test_checkout_renders_from_the_repository_root(tmp_path):
     shutil.copy(ROOT / "pyproject.toml", repo)
     shutil.copy(ROOT / "examples" / "demo_2024.xlsx", repo)
     where = _python(repo, "from xlsheet.resources import resource_dir; import xlsheet; "
-                          "print(xlsheet.__file__); print(resource_dir('templates')); print(resource_dir('macros'))")
+                          "from importlib import resources; print(xlsheet.__file__); "
+                          "print(resource_dir('templates')); print(resource_dir('macros')); "
+                          "print(resources.files('xlsheet.macros')); print(resources.files('xlsheet.templates'))")
     assert where.returncode == 0, where.stderr
-    pkg, templates, macros = where.stdout.split()
+    pkg, templates, macros, *as_packages = where.stdout.split()
     assert Path(pkg).parent == repo / "xlsheet"
     assert Path(templates) == repo / "templates" and Path(macros) == repo / "macros"
+    # what code that reads importlib.resources.files("xlsheet.macros") gets (the Excel .xlsm builder)
+    assert [Path(p) for p in as_packages] == [repo / "macros", repo / "templates"]
     run = _python(repo, "sys.argv = ['xlsheet', 'report', 'demo_2024.xlsx', '-o', 'out.docx', '--no-chart']; "
                         "runpy.run_module('xlsheet', run_name='__main__')")
     assert run.returncode == 0, run.stderr
@@ -60,7 +64,8 @@ def test_installed_layout_uses_the_packaged_copy(tmp_path):
     elsewhere = tmp_path / "cwd"
     elsewhere.mkdir()
     code = ("from xlsheet.resources import resource_dir; print(resource_dir('templates')); "
-            "print(resource_dir('macros')); from xlsheet import read; from xlsheet.docx.narrative import "
+            "from importlib import resources; print(resources.files('xlsheet.macros')); "
+            "from xlsheet import read; from xlsheet.docx.narrative import "
             f"default_text; print(default_text('s6', read({str(ROOT / 'examples' / 'demo_2024.xlsx')!r})))")
     out = _python(elsewhere, code, extra_path=site)
     assert out.returncode == 0, out.stderr

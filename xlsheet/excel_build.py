@@ -14,11 +14,11 @@ import io
 import os
 import tempfile
 import zipfile
+from importlib import resources
 from pathlib import Path
 
 from .errors import XlsheetError
 from .fileio import atomic_write
-from .resources import resource_file
 from .spec import spec_for_year
 from .workbook.layout import META_SHEET, TEXT_SHEET
 
@@ -44,7 +44,7 @@ CONF_NOTE = [
 
 def vba_project() -> tuple[bytes, str]:
     """(vbaProject.bin, origin): "xlsheet" for an IT-built project in macros/, else "xlwings"."""
-    shipped = resource_file("macros", "vbaProject.bin")
+    shipped = resources.files("xlsheet.macros").joinpath("vbaProject.bin")
     if shipped.is_file():
         return shipped.read_bytes(), "xlsheet"
     spec = importlib.util.find_spec("xlwings")  # located, not imported: the core never imports xlwings
