@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from importlib import resources
 from pathlib import Path
 
 #: The data folders this module resolves.
@@ -51,7 +50,12 @@ def resource_dir(name: str):
     when running from a source tree, the installed ``xlsheet.<name>`` otherwise."""
     if name not in FOLDERS:
         raise ValueError(f"unknown resource folder {name!r}")
-    return _checkout_folder(name) or resources.files(f"xlsheet.{name}")
+    folder = _checkout_folder(name)
+    if folder is not None:
+        return folder
+    from importlib import resources  # lazily: `import xlsheet` stays cheap
+
+    return resources.files(f"xlsheet.{name}")
 
 
 def resource_file(folder: str, name: str):
