@@ -22,17 +22,7 @@ XCU = """<?xml version="1.0" encoding="UTF-8"?>
 </oor:items>
 """
 
-FONTS_CONF = """<?xml version="1.0"?>
-<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
-<fontconfig>
-  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
-  <alias binding="same"><family>方正小标宋简体</family><prefer><family>Noto Serif CJK SC</family></prefer></alias>
-  <alias binding="same"><family>黑体</family><prefer><family>Noto Sans CJK SC</family></prefer></alias>
-  <alias binding="same"><family>仿宋_GB2312</family><prefer><family>AR PL UKai CN</family></prefer></alias>
-  <alias binding="same"><family>楷体_GB2312</family><prefer><family>AR PL UKai CN</family></prefer></alias>
-  <alias binding="same"><family>宋体</family><prefer><family>Noto Serif CJK SC</family></prefer></alias>
-</fontconfig>
-"""
+from xlsheet.docx.pdf import FONTS_CONF  # noqa: E402  (the aliases `xlsheet report --pdf` uses)
 
 
 def require_soffice():

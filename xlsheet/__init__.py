@@ -8,6 +8,9 @@ Public API (heavy dependencies are imported lazily by the functions that need th
     render_docx(report, path, ...)            # xlsheet.docx.render
 """
 from .errors import XlsheetError
+from .resources import register_checkout_folders
+
+register_checkout_folders()  # templates/ and macros/ of a source checkout as xlsheet.templates / xlsheet.macros
 
 __version__ = "0.1.0"
 

@@ -47,25 +47,80 @@ def default_report_path(src) -> Path:
     return src.with_name(src.stem.removesuffix("_校验") + ".docx")
 
 
+#: Output kinds of a report and their file suffixes.
+KINDS = {"docx": ".docx", "html": ".html", "pdf": ".pdf"}
+
+
 def produce_report(result, out, *, force: bool = False, overwrite: bool = False, chart: bool = True,
-                   hint: str = HINT_CLI) -> Path:
-    """Write the DOCX of a validated ``result`` to ``out`` atomically.  Refuses (:class:`ReportBlockedError`,
-    exit code 1) while errors remain unless ``force``; never replaces ``out`` without ``overwrite`` (and then
-    keeps a backup)."""
-    from .docx.render import render_docx
+                   hint: str = HINT_CLI, kind: str = "docx") -> Path:
+    """Write the report of a validated ``result`` to ``out`` atomically, as ``kind`` (docx: the official
+    document; html: one self-contained page for the portal; pdf: the DOCX converted by LibreOffice).  Refuses
+    (:class:`ReportBlockedError`, exit code 1) while errors remain unless ``force`` — a forced report is marked
+    草稿 with the number of errors on every page; never replaces ``out`` without ``overwrite`` (and then keeps a
+    backup)."""
     from .fileio import atomic_write
 
+    if kind not in KINDS:
+        raise ValueError(kind)
     if result.errors and not force:
         raise ReportBlockedError(refusal(result, hint))
     out = Path(out)
-    atomic_write(out, lambda tmp: render_docx(result.report, tmp, chart=chart), overwrite=overwrite)
+    draft = len(result.errors) or None  # forced with errors: every page says 草稿
+    atomic_write(out, lambda tmp: _RENDER[kind](result.report, tmp, chart=chart, draft_errors=draft),
+                 overwrite=overwrite)
     return out
 
 
-def report(src, out=None, *, force: bool = False, overwrite: bool = False, chart: bool = True):
-    """Check workbook ``src`` and write its DOCX (default: beside it).  Returns (path, result)."""
+def _render_docx(report, path, **kw):
+    from .docx.render import render_docx
+
+    return render_docx(report, path, **kw)
+
+
+def _render_html(report, path, **kw):
+    from .html import render_html
+
+    return render_html(report, path, **kw)
+
+
+def _render_pdf(report, path, **kw):
+    import tempfile
+
+    from .docx.pdf import NOT_INSTALLED, PdfUnavailableError, docx_to_pdf, soffice
+
+    if soffice() is None:  # before rendering anything
+        raise PdfUnavailableError(NOT_INSTALLED)
+    with tempfile.TemporaryDirectory(prefix="xlsheet-") as tmp:
+        docx_path = Path(tmp) / "report.docx"
+        _render_docx(report, docx_path, **kw)
+        docx_to_pdf(docx_path, path)
+
+
+_RENDER = {"docx": _render_docx, "html": _render_html, "pdf": _render_pdf}
+
+
+def report(src, out=None, *, force: bool = False, overwrite: bool = False, chart: bool = True,
+           also: tuple[str, ...] = ()):
+    """Check workbook ``src`` and write its DOCX (default: beside it), plus the kinds in ``also`` ("html",
+    "pdf") beside the DOCX under the same name.  Returns (docx path, result); the others are
+    ``path.with_suffix(KINDS[kind])``."""
+    from .errors import OutputExistsError
+
+    path = Path(out or default_report_path(src))
+    targets = [path] + [path.with_suffix(KINDS[kind]) for kind in also]
+    if not overwrite and any(t.exists() for t in targets):  # all or nothing: refuse before writing any
+        taken = next(t for t in targets if t.exists())
+        raise OutputExistsError(f"文件“{taken}”已存在，未覆盖。请换一个文件名，或加 --overwrite（原文件会先备份为 .bak）。")
+    if "pdf" in also:
+        from .docx.pdf import NOT_INSTALLED, PdfUnavailableError, soffice
+
+        if soffice() is None:
+            raise PdfUnavailableError(NOT_INSTALLED)
     result = check(src)
-    path = produce_report(result, out or default_report_path(src), force=force, overwrite=overwrite, chart=chart)
+    path = produce_report(result, path, force=force, overwrite=overwrite, chart=chart)
+    for kind in also:
+        produce_report(result, path.with_suffix(KINDS[kind]), force=force, overwrite=overwrite, chart=chart,
+                       kind=kind)
     return path, result
 
 

@@ -6,11 +6,21 @@ from .common import overwrite_option
 
 
 def _cmd_report(args) -> int:
+    from pathlib import Path
+
+    from ..errors import XlsheetError
+
+    also = tuple(kind for kind in ("html", "pdf") if getattr(args, kind))
+    if args.output and Path(args.output).suffix.lower() in (".html", ".htm", ".pdf"):
+        raise XlsheetError("-o 指定的是 DOCX 文件名（.docx）。需要网页版或 PDF 时加 --html 或 --pdf，"
+                           "会在 DOCX 旁边生成同名的 .html / .pdf 文件。")
     path, result = jobs.report(args.file, args.output, force=args.force, overwrite=args.overwrite,
-                               chart=not args.no_chart)
+                               chart=not args.no_chart, also=also)
     if result.errors:
-        print(f"注意：带着 {len(result.errors)} 个错误强制生成（--force），请勿直接发布。")
+        print(f"注意：带着 {len(result.errors)} 个错误强制生成（--force），各页已标“草稿”，请勿直接发布。")
     print(f"已生成报告：{path}")
+    for kind in also:
+        print(f"已生成{'网页' if kind == 'html' else 'PDF'}：{path.with_suffix(jobs.KINDS[kind])}")
     return 0
 
 
@@ -35,6 +45,8 @@ def register(sub) -> None:
     r.add_argument("--force", action="store_true", help="即使有错误也生成（草稿）")
     overwrite_option(r)
     r.add_argument("--no-chart", action="store_true", help="不插入主动公开统计图")
+    r.add_argument("--html", action="store_true", help="同时生成网页版（.html，单个文件，可粘贴到门户网站）")
+    r.add_argument("--pdf", action="store_true", help="同时生成 PDF（需要安装 LibreOffice）")
     r.set_defaults(func=_cmd_report)
 
     u = sub.add_parser("run", help="一步完成：校验、写出校验结果、生成报告")

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from importlib import resources
 
 from ..report import Report
-from ..values import State
+from ..resources import resource_file
+from ..values import State, format_number
 from .tables import printed
 from .text import paragraphs
 
@@ -22,11 +22,22 @@ def _env():
     from jinja2.sandbox import SandboxedEnvironment
 
     def load(name):
-        path = resources.files("xlsheet.templates").joinpath(name)
+        path = resource_file("templates", name)
         return path.read_text(encoding="utf-8") if path.is_file() else None
 
     return SandboxedEnvironment(loader=FunctionLoader(load), undefined=StrictUndefined, autoescape=False,
                                 keep_trailing_newline=False)
+
+
+LAW_FULL = "《中华人民共和国政府信息公开条例》"
+LAW_SHORT = "《条例》"
+#: How the law is named at its first mention, introducing the short name used after it.
+LAW_FIRST = f"{LAW_FULL}（以下简称{LAW_SHORT}）"
+
+
+def missing(what: str) -> str:
+    """What a draft prints for a value nobody filled in: never empty brackets or a silent gap."""
+    return f"【待填写：{what}】"
 
 
 def _meta_text(value) -> str:
@@ -34,17 +45,43 @@ def _meta_text(value) -> str:
         return ""
     if isinstance(value, dt.date):
         return f"{value.year}年{value.month}月{value.day}日"
-    return str(value)
+    return str(value).strip()
+
+
+def meta_texts(report: Report) -> dict[str, str]:
+    """基本信息 as printed: a required field left empty is 【待填写：label】, an optional one is ''."""
+    out = {}
+    for m in report.spec.meta:
+        text = _meta_text(report.meta.get(m.key))
+        out[m.key] = text or (missing(m.label) if m.required else "")
+    return out
+
+
+def figure_text(report: Report, key: str) -> str:
+    """A table figure for the wording: as printed in the table, or 【待填写：表三 row / column】 when blank."""
+    if report.value(key).state is State.BLANK:
+        f = report.spec.fields[key]
+        return missing(f"{report.spec.table(f.table).sheet} {f.describe(report.year)}")
+    return printed(report, key)
 
 
 def context(report: Report) -> dict:
+    """What the default templates see (templates/README.md): fmt, year, agency, m, n, v, law, total(),
+    after_fee."""
     n, v = {}, {}
     for f in report.spec.fields_for(report.variants):
-        cell = report.value(f.key)
-        n[f.key] = printed(report, f.key) if cell.state is not State.BLANK else "（未填）"
-        v[f.key] = cell.number if cell.is_number else None
-    return {"fmt": report.spec.format, "year": report.year, "agency": report.agency,
-            "m": {m.key: _meta_text(report.meta.get(m.key)) for m in report.spec.meta}, "n": n, "v": v}
+        n[f.key] = figure_text(report, f.key)
+        v[f.key] = report.number(f.key)
+
+    def total(*keys: str) -> str:
+        numbers = [v.get(k) for k in keys]
+        if any(x is None for x in numbers):
+            return "、".join(n[k] for k, x in zip(keys, numbers) if x is None)
+        return format_number(sum(numbers))
+
+    m = meta_texts(report)
+    return {"fmt": report.spec.format, "year": report.year or missing("报告年度"), "agency": m["agency"],
+            "m": m, "n": n, "v": v, "law": LAW_FIRST, "total": total, "after_fee": False}
 
 
 def default_text(name: str, report: Report, ctx: dict | None = None) -> list[str]:

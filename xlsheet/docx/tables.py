@@ -2,19 +2,25 @@
 
 Horizontal merges are ``w:gridSpan``; vertical merges are ``w:vMerge`` restart/continue cells, so a dump of the
 table shows continuations as empty cells, exactly as in the published reports.
+
+Pagination: no row breaks across pages (``w:cantSplit``), and the paragraphs of block heading and column
+header rows (第二十条第（X）项, 信息内容 …, the three header rows of 表三 and 表四) are ``keepNext``, so a block's
+header always stands on the same page as its first data row.  Widths come from the spec's ``print_widths`` (mm)
+when given, else from its relative ``widths``; data labels that wrap are left-aligned with their whole column
+(:func:`label_alignments`), the rest is centred.
 """
 from __future__ import annotations
-
-from xml.sax.saxutils import escape
 
 from ..report import Report
 from ..spec import Table
 from ..values import State, format_number
 from . import fonts
+from .oxml import W, paragraph, run
+from .styles import TABLE_TEXT
 from .text import clean
 
-W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-TWIPS_PER_MM = 56.6929
+CELL_MARGIN_TW = 60  # left and right padding of every cell (about 1 mm)
+CELL_MARGIN_V_TW = 20
 
 
 def printed(report: Report, key: str) -> str:
@@ -32,44 +38,65 @@ def printed(report: Report, key: str) -> str:
     return text
 
 
-def _runs(text: str, size: float) -> str:
-    name = fonts.TABLE[0]
-    half_points = int(round(size * 2))
-    rpr = f'<w:rPr>{fonts.rfonts_xml(name)}<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
-    return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>' if text else ""
+def column_widths(table: Table) -> list[int]:
+    """Column widths in twips, filling the type area."""
+    total = fonts.TEXT_WIDTH_TW
+    if table.print_widths:
+        cols = [fonts.mm_to_twips(w) for w in table.print_widths]
+        cols[-1] += total - sum(cols) if abs(total - sum(cols)) < 120 else 0
+        return cols
+    weights = table.widths
+    return [int(total * w / sum(weights)) for w in weights]
 
 
-def _paragraphs(text: str, align: str) -> str:
-    ppr = f'<w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/><w:ind w:firstLine="0"/>' \
-          f'<w:jc w:val="{align}"/></w:pPr>'
-    lines = text.split("\n") if text else [""]
-    return "".join(f"<w:p>{ppr}{_runs(line, fonts.TABLE[1])}</w:p>" for line in lines)
+def text_em(text: str) -> float:
+    """Width of ``text`` in characters of its font: CJK and full-width forms 1, ASCII half."""
+    return sum(0.5 if ord(ch) < 0x2E80 and ch not in "—…“”‘’" else 1.0 for ch in text)
 
 
-def _tc(width: int, span: int, vmerge: str | None, text: str, align: str = "center") -> str:
+def _fits(text: str, width_tw: int) -> bool:
+    return text_em(text) * fonts.TABLE[1] * 20 <= width_tw - 2 * CELL_MARGIN_TW
+
+
+def label_alignments(table: Table, cols: list[int], year=None) -> dict[tuple[int, int], str]:
+    """Alignment of the data-row labels by (row, col): "left" for a label that wraps, and for every one-column
+    label in a column where one wraps (so a column of wrapped labels reads as a list); header labels and labels
+    that fit are centred (absent from the result)."""
+    cells = [c for r in table.rows if r.role == "data" for c in r.cells if not c.is_input]
+    wraps = {(c.row, c.col) for c in cells if not _fits(c.label(year), sum(cols[c.col: c.col + c.colspan]))}
+    wrapping_cols = {c.col for c in cells if (c.row, c.col) in wraps and c.colspan == 1}
+    return {(c.row, c.col): "left" for c in cells
+            if (c.row, c.col) in wraps or (c.colspan == 1 and c.col in wrapping_cols)}
+
+
+def _tc(width: int, span: int, vmerge: str | None, text: str, *, keep: bool, align: str = "center") -> str:
     grid = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
     vm = {"restart": '<w:vMerge w:val="restart"/>', "continue": "<w:vMerge/>"}.get(vmerge or "", "")
+    ppr = ("<w:keepNext/>" if keep else "") + (f'<w:jc w:val="{align}"/>' if align != "center" else "")
+    paras = "".join(paragraph(TABLE_TEXT, run(line), ppr, ns=False) for line in (text.split("\n") or [""]))
     return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid}{vm}<w:vAlign w:val="center"/></w:tcPr>'
-            f'{_paragraphs(text, align)}</w:tc>')
+            f'{paras}</w:tc>')
 
 
 def table_xml(table: Table, report: Report) -> str:
-    total = int(fonts.TEXT_WIDTH_MM * TWIPS_PER_MM)
-    weights = table.widths
-    cols = [int(total * w / sum(weights)) for w in weights]
+    cols = column_widths(table)
+    aligns = label_alignments(table, cols, report.year)
     border = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                      for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    margins = (f'<w:top w:w="{CELL_MARGIN_V_TW}" w:type="dxa"/><w:left w:w="{CELL_MARGIN_TW}" w:type="dxa"/>'
+               f'<w:bottom w:w="{CELL_MARGIN_V_TW}" w:type="dxa"/><w:right w:w="{CELL_MARGIN_TW}" w:type="dxa"/>')
+    grid = "".join(f'<w:gridCol w:w="{c}"/>' for c in cols)
     parts = [f'<w:tbl {W}><w:tblPr><w:tblW w:w="{sum(cols)}" w:type="dxa"/><w:jc w:val="center"/>'
              f'<w:tblBorders>{border}</w:tblBorders><w:tblLayout w:type="fixed"/>'
-             f'<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
-             f'</w:tblPr><w:tblGrid>{"".join(f"<w:gridCol w:w={chr(34)}{c}{chr(34)}/>" for c in cols)}</w:tblGrid>']
+             f'<w:tblCellMar>{margins}</w:tblCellMar></w:tblPr><w:tblGrid>{grid}</w:tblGrid>']
     for row in table.rows_for(report.variants):
+        keep = row.role in ("heading", "header")
         header = "<w:tblHeader/>" if row.role == "header" and table.key == "t3" else ""
         parts.append(f"<w:tr><w:trPr><w:cantSplit/>{header}</w:trPr>")
         if row.inline:
             label = row.cells[0].label(report.year)
             value = printed(report, row.cells[-1].key)
-            parts.append(_tc(sum(cols), table.ncols, None, f"{label}：{value}", align="left"))
+            parts.append(_tc(sum(cols), table.ncols, None, f"{label}：{value}", keep=False, align="left"))
             parts.append("</w:tr>")
             continue
         starts = {c.col: c for c in row.cells}
@@ -79,12 +106,13 @@ def table_xml(table: Table, report: Report) -> str:
             if cell is None:  # covered by a vertical merge from above
                 cell = table.covering(row.index, col)
                 width = sum(cols[col: col + cell.colspan])
-                parts.append(_tc(width, cell.colspan, "continue", ""))
+                parts.append(_tc(width, cell.colspan, "continue", "", keep=keep))
                 col += cell.colspan
                 continue
             width = sum(cols[col: col + cell.colspan])
             text = printed(report, cell.key) if cell.is_input else cell.label(report.year)
-            parts.append(_tc(width, cell.colspan, "restart" if cell.rowspan > 1 else None, text))
+            parts.append(_tc(width, cell.colspan, "restart" if cell.rowspan > 1 else None, text, keep=keep,
+                             align=aligns.get((cell.row, cell.col), "center")))
             col += cell.colspan
         parts.append("</w:tr>")
     parts.append("</w:tbl>")

@@ -68,8 +68,11 @@ def _place_table(tkey: str, raw: dict) -> Table:
     widths = tuple(raw.get("widths", (10,) * ncols))
     if len(widths) != ncols:
         raise SpecError(f"{tkey}: {len(widths)} widths for {ncols} columns")
+    print_widths = tuple(raw.get("print_widths", ()))
+    if print_widths and len(print_widths) != ncols:
+        raise SpecError(f"{tkey}: {len(print_widths)} print_widths for {ncols} columns")
     return Table(key=tkey, sheet=raw["sheet"], title=raw["title"], ncols=ncols, widths=widths,
-                 rows=tuple(rows), value_keys=value_keys)
+                 rows=tuple(rows), value_keys=value_keys, print_widths=print_widths)
 
 
 def _fields(table: Table) -> list[Field]:

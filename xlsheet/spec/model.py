@@ -80,6 +80,8 @@ class Table:
     widths: tuple[int, ...]
     rows: tuple[Row, ...]
     value_keys: tuple[str, ...] = ()
+    #: column widths on the printed page in mm (DOCX, HTML); empty: ``widths`` scaled to the text width
+    print_widths: tuple[float, ...] = ()
 
     def rows_for(self, variants: frozenset[str] | set[str] = frozenset()) -> tuple[Row, ...]:
         """Rows printed for a workbook with the given local variants switched on."""
