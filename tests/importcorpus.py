@@ -1,7 +1,7 @@
 """A corpus of published-report layouts, generated (no committed binaries): the official tables of a spec filled
 with distinct numbers (so a shifted number can never pass for the right one), each layout quirk seen in real
 reports applied to them, and each variant written as a text dump (.txt, like the seeds), a portal page (.html,
-GBK or UTF-8, rowspan/colspan) and a Word document (.docx, python-docx merges → gridSpan/vMerge).
+GBK or UTF-8, rowspan/colspan) and a Word document (.docx, merges as w:gridSpan and w:vMerge, as Word writes them).
 
 Tables are modelled like HTML: rows of :class:`C` (text, colspan, rowspan), positions resolved by occupancy.
 A quirk returns the changed tables plus what it does to the numbers: keys that must come back blank and how
@@ -176,7 +176,17 @@ def to_html(paragraphs: list, tables: list, encoding: str = "utf-8", declare: bo
 
 
 def to_docx(paragraphs: list, tables: list, path) -> None:
+    """A Word document whose tables carry the merges as Word writes them: w:gridSpan for a horizontal merge,
+    w:vMerge restart/continue for a vertical one (a short row simply ends early)."""
     import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def el(tag, **attrs):
+        e = OxmlElement(tag)
+        for k, v in attrs.items():
+            e.set(qn(k), str(v))
+        return e
 
     d = docx.Document()
     queue = list(tables)
@@ -186,13 +196,49 @@ def to_docx(paragraphs: list, tables: list, path) -> None:
             continue
         rows = queue.pop(0)
         pos = positions(rows)
-        t = d.add_table(rows=len(rows), cols=width(rows))
+        ncols = width(rows)
+        covering = {}
         for r, row in enumerate(pos):
             for col, c in row:
-                cell = t.cell(r, col)
-                if c.rowspan > 1 or c.colspan > 1:
-                    cell = cell.merge(t.cell(r + c.rowspan - 1, col + c.colspan - 1))
-                cell.text = c.text
+                for dr in range(1, c.rowspan):
+                    covering[(r + dr, col)] = c
+        tbl = el("w:tbl")
+        grid = el("w:tblGrid")
+        for _ in range(ncols):
+            grid.append(el("w:gridCol", **{"w:w": 600}))
+        tbl.append(grid)
+        for r, row in enumerate(pos):
+            tr = el("w:tr")
+            starts = {col: c for col, c in row}
+            col = 0
+            while col < ncols:
+                c, cont = starts.get(col), False
+                if c is None and (r, col) in covering:
+                    c, cont = covering[(r, col)], True
+                if c is None:
+                    col += 1
+                    continue
+                tc = el("w:tc")
+                pr = el("w:tcPr")
+                if c.colspan > 1:
+                    pr.append(el("w:gridSpan", **{"w:val": c.colspan}))
+                if cont:
+                    pr.append(el("w:vMerge"))
+                elif c.rowspan > 1:
+                    pr.append(el("w:vMerge", **{"w:val": "restart"}))
+                tc.append(pr)
+                for line in ([""] if cont else c.text.split("\n")):
+                    para = el("w:p")
+                    run = el("w:r")
+                    t = el("w:t")
+                    t.text = line
+                    run.append(t)
+                    para.append(run)
+                    tc.append(para)
+                tr.append(tc)
+                col += c.colspan
+            tbl.append(tr)
+        d.element.body.insert(len(d.element.body) - 1, tbl)  # before the final w:sectPr
     d.save(path)
 
 

@@ -143,3 +143,21 @@ def test_metadata_phrasings(tmp_path):
     assert m["portal_name"] == "某某市人民政府门户网站" and m["portal_url"] == "http://www.example.gov.cn"
     assert (m["phone"], m["postcode"], m["address"]) == ("0431-88886666", "130000", "某某市人民大街1号")
     assert m["contact_office"] == "某某局办公室"
+
+
+def test_portal_page_with_layout_tables_navigation_and_scripts(tmp_path):
+    """A page as portals publish it: navigation, a one-cell layout table around the article, the data tables
+    nested inside it, scripts, &nbsp; cells, GB2312 declared (and GBK characters used)."""
+    v = corpus.variants("v2021", 2024)[0]
+    inner = corpus.to_html(corpus.paragraphs(2024, "某某市某某局"), v.tables, "utf-8").decode("utf-8")
+    article = inner.split("<div class='article'>")[1].split("</div></body>")[0]
+    article = article.replace("<td></td>", "<td>&nbsp;</td>")
+    page = ("<html><head><meta charset=gb2312><script>var a='<table><tr><td>1</td><td>2</td></tr></table>';"
+            "</script><style>td{}</style></head><body><div class=nav><a href=#>首页</a> &gt; <a>政府信息公开年报</a>"
+            "</div><table width=100%><tr><td><table><tr><td>" + article + "</td></tr></table></td></tr></table>"
+            "<div class=footer>主办单位：某某市人民政府办公室 网站标识码：1234 琼ICP备05000000号</div></body></html>")
+    src = tmp_path / "page.htm"
+    src.write_bytes(page.encode("gbk"))
+    imp = import_file(src)
+    assert (imp.agency, imp.year) == ("某某市某某局", 2024)
+    assert not imp.unplaced and len(imp.placed) == len(v.truth)

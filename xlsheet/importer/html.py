@@ -115,6 +115,15 @@ def _owner(el):
     return parent
 
 
+def _is_data_table(table) -> bool:
+    """A table of figures, not page layout: no nested table and more than one cell in some row (portals wrap
+    whole articles in one-cell tables)."""
+    if any(t is not table for t in table.iter("table")):
+        return False
+    return any(sum(1 for td in tr if isinstance(td.tag, str) and td.tag in ("td", "th")) > 1
+               for tr in table.iter("tr"))
+
+
 def parse_html(data: bytes) -> Dump:
     """Paragraphs and data tables of a web page in document order."""
     import lxml.html
@@ -139,7 +148,7 @@ def parse_html(data: bytes) -> Dump:
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag in _SKIP or not tag:
             return
-        if tag == "table" and not any(True for _ in node.iter("table") if _ is not node):
+        if tag == "table" and _is_data_table(node):
             flush()
             grid = table_grid(node)
             if any(c.text for row in grid for c in row):

@@ -15,6 +15,8 @@ _HEADING = re.compile(rf"^\s*(?:\[bookmark:[^\]]*\])?\s*{_NUMERAL}\s*[、.．]?\
 # "某局2024年政府信息公开工作年度报告", "2019年某某市人民政府办公厅政府信息公开工作年度报告",
 # "某局关于2021年度政府信息公开工作的年度报告"; the text before the year or between year and 政府信息公开 is the agency.
 _TITLE = re.compile(r"^(?P<pre>.*?)(?P<year>\d{4})\s*年度?(?P<mid>.{0,40}?)政府信息公开(?:工作)?(?:情况)?的?年度?报告")
+# A line before the title that is page furniture, not an agency name (portal breadcrumbs, dates, sources).
+_NOT_AGENCY = re.compile(r"[。，；>›»|]|首页|当前位置|您的位置|发布时间|来源|日期|浏览|字号|打印|分享|^\d")
 _TITLE_PREFIX = re.compile(r"^(?:标题|题目|文件名称|名称)[：:]")
 _DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 _ARTIFACT = re.compile(r"^\[bookmark:[^\]]*\]")
@@ -53,12 +55,12 @@ def title(paragraphs: list[str]) -> tuple[str, int | None, int]:
     for n, (i, text) in enumerate(lines):
         found = _title_parts(text)
         end = i
-        if found is None and n + 1 < len(lines):
-            found = _title_parts(text + lines[n + 1][1])
+        if found is None and n + 1 < len(lines) and _title_parts(lines[n + 1][1]) is None:
+            found = _title_parts(text + lines[n + 1][1])  # a title split over two lines
             end = lines[n + 1][0]
         if found:
             agency, year = found
-            if not agency and len(previous) <= 40 and not re.search(r"[。，；]", previous):
+            if not agency and len(previous) <= 40 and not _NOT_AGENCY.search(previous):
                 agency = previous
             return agency, year, end
         previous = text
