@@ -311,6 +311,12 @@ def variants(fmt: str, year: int) -> list[Variant]:
         merged.append([C(text)] + cells)
     out.append(Variant("labels-in-fewer-cells", [t2, merged, t4], dict(base_truth)))
 
+    # Merged labels: the same one-cell labels, each merged across the three official label columns.
+    t2, _, t4 = copy.deepcopy(base)
+    across = [[C(row[0].text, 3, row[0].rowspan)] + row[1:] if i == 0 or i >= 3 else row
+              for i, row in enumerate(copy.deepcopy(merged))]
+    out.append(Variant("merged-labels", [t2, across, t4], dict(base_truth)))
+
     # One extra local row plus a cut-off row: the row count stays the official one.
     t2, t3, t4 = copy.deepcopy(base)
     data = _data_rows(t2)

@@ -161,3 +161,17 @@ def test_portal_page_with_layout_tables_navigation_and_scripts(tmp_path):
     imp = import_file(src)
     assert (imp.agency, imp.year) == ("某某市某某局", 2024)
     assert not imp.unplaced and len(imp.placed) == len(v.truth)
+
+
+def test_unplaced_sheet_never_writes_published_text_as_a_formula(tmp_path):
+    v = _variant("v2021", 2024, "extra-local-row-t3")
+    for row in v.tables[1]:
+        if row and row[0].text == "其中：网上申请":
+            row[0].text = '=HYPERLINK("http://example.invalid","点击")'
+    src = corpus.write(v, "html", tmp_path / "r.html", 2024, "某某市某某局")
+    out = tmp_path / "back.xlsx"
+    assert main(["import", str(src), "-o", str(out)]) == 1
+    ws = load_workbook(out)[UNPLACED_SHEET]
+    cells = [c for r in ws.iter_rows(min_row=3) for c in r]
+    assert cells and all(c.data_type == "s" for c in cells)
+    assert any(c.value.startswith("=HYPERLINK") for c in cells)

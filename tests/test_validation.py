@@ -78,7 +78,7 @@ CASES = {
     "TEXT-EMPTY": ("v2021", False, mutate_text(s1_platform="")),
     "BLANK-PUBLISHED": ("v2021", False, lambda r: (setattr(r, "origin", "published"),
                                                    r.values.__setitem__("t2.license.decisions", BLANK))),
-    "T3-TOTAL-BLANK": ("v2021", False, setv(t3__new__total=BLANK)),
+    "CELL-TOTAL-BLANK": ("v2021", False, setv(t3__new__total=BLANK)),
     "CELL-UNIT-YUAN": ("v2021", False, setv(t2__fee__amount=parse_cell("251000元"))),
     "TEXT-T2-COUNT": ("v2021", False, mutate_text(s1_active="本年度制发规章9件。")),
     "TEXT-T4-COUNT": ("v2021", False, mutate_text(s1_oversight="本年度发生行政复议5件。")),
@@ -253,7 +253,7 @@ def test_blank_total_gives_the_value_it_should_be():
     report = clean()
     report.values["t3.new.total"] = BLANK  # applicants: 12 + 2 + 0 + 0 + 1 + 0
     result = validate(report)
-    f = next(f for f in result.findings if f.rule_id == "T3-TOTAL-BLANK")
+    f = next(f for f in result.findings if f.rule_id == "CELL-TOTAL-BLANK")
     assert "应填 15" in f.message and f.severity == "error" and "请填 0" not in f.message
     assert "CELL-BLANK" not in _ids(result)
 
@@ -262,7 +262,7 @@ def test_blank_total_with_zero_applicants_is_an_ordinary_blank():
     report = clean()
     report.values["t3.deny_secret.total"] = BLANK  # applicants all 0: a blank, 请填 0 is right there
     ids = _ids(validate(report))
-    assert "CELL-BLANK" in ids and "T3-TOTAL-BLANK" not in ids
+    assert "CELL-BLANK" in ids and "CELL-TOTAL-BLANK" not in ids
 
 
 @pytest.mark.parametrize("raw,flagged,value", [("251000元", True, "25.1"), ("25.1万元", False, None),

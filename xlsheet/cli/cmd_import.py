@@ -13,12 +13,13 @@ from .common import overwrite_option
 
 def _cmd_import(args) -> int:
     from ..importer import UNPLACED_SHEET, import_file, write_imported
+    from ..importer.tables import is_number
 
     imp = import_file(args.file, fmt=args.format, year=args.year, agency=args.agency)
     out = Path(args.output) if args.output else Path(args.file).with_suffix(".xlsx")
     path = write_imported(imp, out, overwrite=args.overwrite)
-    print(f"已导入：{path}（{imp.agency}，{imp.year}年度，{imp.spec.name}；表格中的 {len(imp.placed)} 个数值已放入"
-          f"对应单元格）")
+    placed = sum(1 for p in imp.placed.values() if is_number(p.text))
+    print(f"已导入：{path}（{imp.agency}，{imp.year}年度，{imp.spec.name}；表格中的 {placed} 个数字已放入对应单元格）")
     for p in imp.problems:
         print(f"  提示：{p}")
     if imp.unplaced:
