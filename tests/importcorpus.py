@@ -356,7 +356,8 @@ def variants(fmt: str, year: int) -> list[Variant]:
     out.append(Variant("trailing-zeros", official_tables(fmt, zeros, year), zeros))
 
     # Blank zeros: cells published blank stay blank.
-    blanks = [k for k in base_truth if k.startswith("t3.") and k.endswith(".research")] + ["t4.review.pending"]
+    blanks = [k for k in base_truth if k.startswith("t3.") and k.endswith(".research")] + [
+        "t4.review.pending", "t4.after_review.total", "t3.next.total", "t3.open.total"]  # trailing cells too
     truth = truth_values(fmt, blanks)
     out.append(Variant("blank-cells", official_tables(fmt, truth, year), truth))
 
