@@ -265,6 +265,8 @@ def write(variant: Variant, kind: str, path, year: int, agency: str, title: str 
         path.write_bytes(to_html(paras, variant.tables, "gbk"))
     elif kind == "html-utf8-undeclared":
         path.write_bytes(to_html(paras, variant.tables, "utf-8", declare=False))
+    elif kind == "html-gbk-undeclared":
+        path.write_bytes(to_html(paras, variant.tables, "gbk", declare=False))
     else:
         to_docx(paras, variant.tables, path)
     return path

@@ -105,7 +105,7 @@ def test_overrides_and_the_refusal_that_names_them(tmp_path, capsys):
 
 def test_html_encodings(tmp_path):
     v = corpus.variants("v2021", 2024)[0]
-    for kind in ("html", "html-utf8-undeclared"):
+    for kind in ("html", "html-utf8-undeclared", "html-gbk-undeclared"):
         src = corpus.write(v, kind, tmp_path / f"{kind}.htm", 2024, "某某市某某局")
         imp = import_file(src)
         assert imp.agency == "某某市某某局" and not imp.unplaced and len(imp.placed) == len(v.truth)
@@ -175,3 +175,16 @@ def test_unplaced_sheet_never_writes_published_text_as_a_formula(tmp_path):
     cells = [c for r in ws.iter_rows(min_row=3) for c in r]
     assert cells and all(c.data_type == "s" for c in cells)
     assert any(c.value.startswith("=HYPERLINK") for c in cells)
+
+
+@pytest.mark.parametrize("seed", ["000", "001", "002", "003", "004"])
+def test_seed_text_dumps_import_from_the_command_line(tmp_path, seed, capsys):
+    """The published seeds themselves: every number placed (exit 0), the same numbers as the bundled example."""
+    from tests.conftest import EXAMPLES, example
+    from tests.seedgrid import SEEDS
+
+    out = tmp_path / "seed.xlsx"
+    assert main(["import", str(SEEDS[seed]), "-o", str(out)]) == 0
+    assert "已导入" in capsys.readouterr().out
+    a, b = read(example(EXAMPLES, seed)), read(out)
+    assert {k: (v.state, v.raw) for k, v in a.values.items()} == {k: (v.state, v.raw) for k, v in b.values.items()}
