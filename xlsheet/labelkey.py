@@ -1,9 +1,10 @@
-"""Comparing table labels the way a reader does: "第二十条第(一)项" and "第二十条第（一）项" are the same label.
+"""Comparing table labels the way a reader does.
 
-:func:`label_key` is what the importer matches rows and columns by and what LAYOUT-LABELS compares, so both agree
-on which differences matter: width of brackets and digits (NFKC), spaces and line breaks, 、/，/./． variants,
-quotation marks, the leading enumerator ("一、", "（三）", "1.", "（6）") and a few typos and local wordings seen in
-published reports.  Anything else (规范性文件 vs 行政规范性文件, 2019 headers under the 2021 format) stays different.
+:func:`label_key` is what the importer matches rows and columns by: width of brackets and digits (NFKC), spaces
+and line breaks, 、/，/./． variants, quotation marks, the leading enumerator ("一、", "（三）", "1.", "（6）") and a
+few typos and local wordings seen in published reports are ignored, so a row is found whatever the clerk typed.
+:func:`same_label` is what LAYOUT-LABELS tolerates: only width ("第二十条第(一)项" = "第二十条第（一）项") and
+whitespace; a typo or a comma for 、 is still reported there.
 """
 from __future__ import annotations
 
@@ -44,5 +45,7 @@ def label_key(text: str | None, *, keep_enumerator: bool = False) -> str:
 
 
 def same_label(a: str | None, b: str | None) -> bool:
-    """True when two labels differ only as :func:`label_key` allows (enumerators kept: "（一）" ≠ "（二）")."""
-    return label_key(a, keep_enumerator=True) == label_key(b, keep_enumerator=True)
+    """True when two labels differ only in character width (half-width brackets and digits) and whitespace:
+    what LAYOUT-LABELS tolerates.  Typos, 、 written as ， and other wordings are real label defects there, even
+    though the importer matches rows through them (:func:`label_key`)."""
+    return flat(a) == flat(b)

@@ -17,7 +17,7 @@ def _fields(ctx):
 @check("blank")
 def blank(rule, ctx):
     if ctx.published:
-        return  # BLANK-PUBLISHED groups them
+        return  # CELL-BLANK-PUBLISHED groups them
     for f, v in _fields(ctx):
         if v.state is State.BLANK and f.key not in ctx.assessment.missing_totals:
             yield ctx.finding(rule, key=f.key, where=ctx.where(f.key))
