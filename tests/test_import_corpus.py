@@ -7,10 +7,22 @@ from tests import importcorpus as corpus
 from xlsheet import read
 from xlsheet.cli import main
 from xlsheet.importer import UNPLACED_SHEET, import_file
+from xlsheet.importer.tables import is_number
 
 KINDS = ["txt", "html", "docx"]
 CASES = [(fmt, year, v.name) for fmt, year in (("v2021", 2024), ("v2019", 2020))
          for v in corpus.variants(fmt, year)]
+
+
+def _source_dump(path, kind):
+    from xlsheet.dump import dump_docx, parse_text_dump
+    from xlsheet.importer.html import parse_html
+
+    if kind == "docx":
+        return dump_docx(path)
+    if kind == "html":
+        return parse_html(path.read_bytes())
+    return parse_text_dump(path.read_text(encoding="utf-8"))
 
 
 def _variant(fmt, year, name):
@@ -25,6 +37,9 @@ def test_layout_variant_imports_every_number(tmp_path, kind, fmt, year, name):
     imp = import_file(src)
     assert (imp.spec.format, imp.year, imp.agency) == (fmt, year, "某某市某某局")
     assert len(imp.unplaced) == v.unplaced, [(u.where, u.label, u.text, u.reason) for u in imp.unplaced]
+    # the ledger: every numeric cell of the source is placed once or listed, none twice, none forgotten
+    printed = sum(1 for t in _source_dump(src, kind).tables for row in t for c in row if is_number(c))
+    assert printed == sum(1 for p in imp.placed.values() if is_number(p.text)) + len(imp.unplaced)
     out = tmp_path / "back.xlsx"
     code = main(["import", str(src), "-o", str(out)])
     assert code == (1 if v.unplaced else 0)
