@@ -201,5 +201,8 @@ def test_seed_text_dumps_import_from_the_command_line(tmp_path, seed, capsys):
     out = tmp_path / "seed.xlsx"
     assert main(["import", str(SEEDS[seed]), "-o", str(out)]) == 0
     assert "已导入" in capsys.readouterr().out
+    imp = import_file(SEEDS[seed])
+    printed = sum(1 for t in _source_dump(SEEDS[seed], "txt").tables for row in t for c in row if is_number(c))
+    assert printed == sum(1 for p in imp.placed.values() if is_number(p.text)) and not imp.unplaced
     a, b = read(example(EXAMPLES, seed)), read(out)
     assert {k: (v.state, v.raw) for k, v in a.values.items()} == {k: (v.state, v.raw) for k, v in b.values.items()}
