@@ -1,5 +1,6 @@
 """Every catalogue rule fails on a broken report and passes on a clean one; the seeds' real defects are found."""
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -75,6 +76,14 @@ CASES = {
     "TEXT-FEE": ("v2021", False, mutate_text(s6_fee="", s6="无。")),
     "TEXT-S5-REQUIRED": ("v2021", False, mutate_text(s5="")),
     "TEXT-EMPTY": ("v2021", False, mutate_text(s1_platform="")),
+    "CELL-BLANK-PUBLISHED": ("v2021", False, lambda r: (setattr(r, "origin", "published"),
+                                                   r.values.__setitem__("t2.license.decisions", BLANK))),
+    "CELL-TOTAL-BLANK": ("v2021", False, setv(t3__new__total=BLANK)),
+    "CELL-UNIT-YUAN": ("v2021", False, setv(t2__fee__amount=parse_cell("251000元"))),
+    "TEXT-T2-COUNT": ("v2021", False, mutate_text(s1_active="本年度制发规章9件。")),
+    "TEXT-T4-COUNT": ("v2021", False, mutate_text(s1_oversight="本年度发生行政复议5件。")),
+    "TEXT-T4-UPHELD": ("v2021", False, lambda r: (setv(t4__review__corrected=num(1), t4__review__total=num(
+        r.number("t4.review.total") + 1))(r), r.narrative.__setitem__("s1_oversight", "行政复议案件均获维持。"))),
 }
 
 
@@ -139,7 +148,7 @@ def _ids(result):
 
 
 def test_seed_001_blank_total_and_early_signoff(examples):
-    result = validate(read(example(examples, "001")))
+    result = validate(read(example(examples, "001")), published=False)
     blank = [f for f in result.findings if f.rule_id == "CELL-BLANK"]
     assert [f.key for f in blank] == ["t3.next.total"]
     date = next(f for f in result.findings if f.rule_id == "META-SIGNOFF-DATE")
@@ -149,7 +158,7 @@ def test_seed_001_blank_total_and_early_signoff(examples):
 
 
 def test_seed_002_narrative_disagrees_with_table_and_other_jurisdiction(examples):
-    result = validate(read(example(examples, "002")))
+    result = validate(read(example(examples, "002")), published=False)
     f = next(f for f in result.findings if f.rule_id == "TEXT-ACTIVE-COUNT")
     assert (f.left, f.right) == (3575, 4267) and f.severity == "error"
     level = " ".join(f.message for f in result.findings if f.rule_id == "TEXT-WRONG-LEVEL")
@@ -159,13 +168,14 @@ def test_seed_002_narrative_disagrees_with_table_and_other_jurisdiction(examples
 
 
 def test_seed_003_other_agency_old_headers_blanks_and_no_fee(examples):
-    result = validate(read(example(examples, "003")))
+    result = validate(read(example(examples, "003")), published=False)
     ids = _ids(result)
     assert any("淄博市张店区机关事务服务中心" in f.message for f in result.findings if f.rule_id == "TEXT-OTHER-AGENCY")
     assert any("全中心" in f.message for f in result.findings if f.rule_id == "TEXT-WRONG-LEVEL")
     labels = [f.message for f in result.findings if f.rule_id == "LAYOUT-LABELS"]
     assert any("本年新制作数量" in m and "本年制发件数" in m for m in labels)
     assert any("“规范性文件”" in m and "行政规范性文件" in m for m in labels)
+    assert any("无不正当理由" in m for m in labels)  # a typo is a label defect, though the importer reads through it
     assert "TEXT-FEE" in ids
     assert ids.count("CELL-BLANK") > 100
     assert "CELL-NORMALISED" in ids
@@ -192,3 +202,208 @@ def test_document_number_forms(text, flagged):
 def test_demo_workbook_is_clean(examples):
     result = validate(read(examples / "demo_2024.xlsx"))
     assert result.findings == []
+
+
+# ------------------------------------------------------------------ published-report mode
+def test_imported_workbooks_are_assessed_as_published_by_default(examples):
+    """003 printed most zeros as blanks: strict, 100+ blank errors and nothing assessable; as published, one
+    grouped warning and every 勾稽 equation checked."""
+    report = read(example(examples, "003"))
+    assert report.origin == "published"
+    strict = validate(report, published=False)
+    assert _ids(strict).count("CELL-BLANK") > 100 and strict.not_assessable
+    published = validate(report)
+    assert "CELL-BLANK" not in _ids(published) and _ids(published).count("CELL-BLANK-PUBLISHED") == 1
+    grouped = next(f for f in published.findings if f.rule_id == "CELL-BLANK-PUBLISHED")
+    assert grouped.severity == "warning" and len(grouped.cells) == _ids(strict).count("CELL-BLANK")
+    assert published.not_assessable == []
+    # the workbook is not changed: the blanks are still blank when read again
+    assert read(example(examples, "003")).value("t3.new.natural").state is State.BLANK
+
+
+def test_published_mode_finds_a_broken_equation_over_blank_zeros(examples):
+    report = read(example(examples, "001"))
+    report.values["t3.new.total"] = num(3)  # 总计 column: 一 + 二 = 3, 三(七) + 四 = 0 + the blank 结转 (as 0)
+    ids = _ids(validate(report))
+    assert "T3-BALANCE" in ids
+    strict = validate(report, published=False)
+    assert "T3-BALANCE" not in _ids(strict) and "T3-BALANCE total" in strict.not_assessable
+
+
+def test_clerk_workbooks_stay_strict():
+    report = clean()
+    report.values["t3.open.research"] = BLANK
+    assert "CELL-BLANK" in _ids(validate(report)) and "CELL-BLANK-PUBLISHED" not in _ids(validate(report))
+
+
+def test_cli_published_and_strict_switches(examples, capsys):
+    from xlsheet.cli import main
+
+    src = str(example(examples, "003"))
+    main(["validate", src, "--all"])
+    default = capsys.readouterr().out
+    main(["validate", src, "--strict", "--all"])
+    strict = capsys.readouterr().out
+    assert "CELL-BLANK-PUBLISHED" in default and not re.search(r"CELL-BLANK\s", default)
+    assert re.search(r"CELL-BLANK\s", strict) and "CELL-BLANK-PUBLISHED" not in strict
+    main(["validate", str(examples / "demo_2024.xlsx"), "--published"])
+    assert "0 个错误" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ blank 总计, amounts in 元
+def test_blank_total_gives_the_value_it_should_be():
+    report = clean()
+    report.values["t3.new.total"] = BLANK  # applicants: 12 + 2 + 0 + 0 + 1 + 0
+    result = validate(report)
+    f = next(f for f in result.findings if f.rule_id == "CELL-TOTAL-BLANK")
+    assert "应填 15" in f.message and f.severity == "error" and "请填 0" not in f.message
+    assert "CELL-BLANK" not in _ids(result)
+
+
+def test_blank_total_with_zero_applicants_is_an_ordinary_blank():
+    report = clean()
+    report.values["t3.deny_secret.total"] = BLANK  # applicants all 0: a blank, 请填 0 is right there
+    ids = _ids(validate(report))
+    assert "CELL-BLANK" in ids and "CELL-TOTAL-BLANK" not in ids
+
+
+@pytest.mark.parametrize("raw,flagged,value", [("251000元", True, "25.1"), ("25.1万元", False, None),
+                                               ("25.1", False, None)])
+def test_amount_typed_in_yuan_is_a_warning_with_the_converted_value(raw, flagged, value):
+    report = clean()
+    report.values["t2.fee.amount"] = parse_cell(raw)
+    result = validate(report)
+    found = [f for f in result.findings if f.rule_id == "CELL-UNIT-YUAN"]
+    assert bool(found) is flagged and "CELL-TEXT" not in _ids(result)
+    if flagged:
+        assert value in found[0].message and found[0].severity == "warning" and result.ok
+
+
+def test_importer_converts_yuan_amounts_with_a_note():
+    from xlsheet.importer.tables import yuan_to_wan
+
+    assert yuan_to_wan("251000元") == 25.1 and yuan_to_wan("10000元") == 1 and yuan_to_wan("1万元") is None
+
+
+# ------------------------------------------------------------------ narrative quantities and wording vs tables
+@pytest.mark.parametrize("field,text,rule,flagged", [
+    ("s1_request", "全年新收政府信息公开申请15件。", "TEXT-REQUEST-COUNT", False),
+    ("s1_request", "全年共受理政府信息公开申请16件。", "TEXT-REQUEST-COUNT", True),
+    ("s1_request", "全年共受理政府信息公开申请15件。", "TEXT-REQUEST-COUNT", False),
+    ("s1_request", "上年结转3件。", "TEXT-REQUEST-COUNT", True),
+    ("s1_request", "予以公开7件。", "TEXT-REQUEST-COUNT", False),
+    ("s1_request", "予以公开8件。", "TEXT-REQUEST-COUNT", True),
+    ("s1_request", "予以公开和部分公开10件。", "TEXT-REQUEST-COUNT", False),
+    ("s1_request", "予以公开和部分公开7件。", "TEXT-REQUEST-COUNT", True),
+    ("s1_request", "部分公开3件。", "TEXT-REQUEST-COUNT", False),
+    ("s1_request", "部分公开4件。", "TEXT-REQUEST-COUNT", True),
+    ("s1_request", "不予公开1件。", "TEXT-REQUEST-COUNT", None),
+    ("s1_request", "无法提供9件。", "TEXT-REQUEST-COUNT", None),
+    ("s1_request", "不予处理9件。", "TEXT-REQUEST-COUNT", None),
+    ("s1_request", "结转下年度继续办理2件。", "TEXT-REQUEST-COUNT", False),
+    ("s1_request", "结转下年度继续办理5件。", "TEXT-REQUEST-COUNT", True),
+    ("s1_active", "制发行政规范性文件2件。", "TEXT-T2-COUNT", False),
+    ("s1_active", "制发行政规范性文件3件。", "TEXT-T2-COUNT", True),
+    ("s1_active", "现行有效行政规范性文件15件。", "TEXT-T2-COUNT", False),
+    ("s1_active", "现行有效行政规范性文件16件。", "TEXT-T2-COUNT", True),
+    ("s1_active", "废止规章4件。", "TEXT-T2-COUNT", True),
+    ("s1_active", "作出行政处罚决定999件。", "TEXT-T2-COUNT", True),
+    ("s1_active", "行政事业性收费金额9999万元。", "TEXT-T2-COUNT", True),
+    ("s1_oversight", "发生行政复议2件。", "TEXT-T4-COUNT", False),
+    ("s1_oversight", "发生行政复议3件。", "TEXT-T4-COUNT", True),
+    ("s1_oversight", "行政诉讼0起。", "TEXT-T4-COUNT", False),
+    ("s1_oversight", "行政诉讼4起。", "TEXT-T4-COUNT", True),
+])
+def test_narrative_quantities_against_the_tables(field, text, rule, flagged):
+    report = clean()
+    if flagged is None:  # the demo's figure for this phrase: say it right (passes), then wrong (fails)
+        from xlsheet.validation.checks_text import _REQUEST_PHRASES
+
+        phrase = next(p for p in _REQUEST_PHRASES if p[0].search(text))
+        right = sum(report.number(f"t3.{row.key}.total") for row in report.spec.table("t3").data_rows()
+                    if row.key.startswith(phrase[1][0][1:]))
+        report.narrative[field] = re.sub(r"\d+", str(right), text)
+        assert rule not in _ids(validate(report))
+        report.narrative[field] = re.sub(r"\d+", str(right + 1), text)
+        assert rule in _ids(validate(report))
+        return
+    report.narrative[field] = text
+    assert (rule in _ids(validate(report))) is flagged
+
+
+def test_demo_figures_used_above_are_the_demos():
+    r = clean()
+    assert (r.number("t3.open.total"), r.number("t3.partial.total"), r.number("t4.review.total"),
+            r.number("t4.direct.total") + r.number("t4.after_review.total")) == (7, 3, 2, 0)
+
+
+@pytest.mark.parametrize("text,corrected,pending,flagged", [
+    ("行政复议案件均获维持。", 0, 0, False), ("行政复议案件均获维持。", 1, 0, True),
+    ("行政诉讼全部维持原行政行为。", 0, 1, True), ("本机关行政行为未被纠错。", 1, 0, True),
+])
+def test_upheld_wording_against_table_four(text, corrected, pending, flagged):
+    report = clean()
+    base = report.number("t4.review.total")
+    report.values["t4.review.upheld"] = num(report.number("t4.review.upheld") - corrected - pending)
+    report.values["t4.review.corrected"] = num(corrected)
+    report.values["t4.review.pending"] = num(pending)
+    assert report.number("t4.review.upheld") >= 0 and base == report.number("t4.review.total")
+    report.narrative["s1_oversight"] = text
+    assert ("TEXT-T4-UPHELD" in _ids(validate(report))) is flagged
+
+
+@pytest.mark.parametrize("text,flagged", [("全年未发生行政复议。", True), ("全年未发生行政诉讼。", True),
+                                          ("全年未发生行政复议、行政诉讼。", True), ("全年未发生因公开引发的投诉。", False)])
+def test_no_litigation_names_only_what_the_sentence_says(text, flagged):
+    report = clean()  # demo: 行政复议 2; one 未经复议直接起诉 case added
+    report.values["t4.direct.upheld"], report.values["t4.direct.total"] = num(1), num(1)
+    report.narrative["s1_oversight"] = text
+    found = [f for f in validate(report).findings if f.rule_id == "TEXT-NO-LITIGATION"]
+    assert bool(found) is flagged
+    if "复议" in text and "诉讼" not in text:
+        assert all("行政复议" in f.message for f in found)
+
+
+# ------------------------------------------------------------------ labels
+def test_half_width_brackets_in_labels_are_the_same_label():
+    report = clean()
+    report.labels[("t2", 0, 0)] = "第二十条第(一)项"
+    assert "LAYOUT-LABELS" not in _ids(validate(report))
+    report.labels[("t2", 0, 0)] = "第二十条第(二)项"
+    assert "LAYOUT-LABELS" in _ids(validate(report))
+
+
+# ------------------------------------------------------------------ cross-year copied text
+PREAMBLE = ("本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《某省政府信息公开办法》的规定编制，由总体情况、"
+            "主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进"
+            "情况、其他需要报告的事项六部分组成。本报告中所列数据的统计期限自{y}年1月1日起至{y}年12月31日止。本报告电子版可在"
+            "某市人民政府门户网站（http://www.example.gov.cn）查阅或下载。如对本报告有疑问，请与某局办公室联系（地址：某市某路1号；"
+            "邮编：100000；电话：010-12345678）。")
+
+
+@pytest.mark.parametrize("shared,flagged", [
+    ("standard", False),  # every report shares the preamble and statutory sentences
+    ("clerk", True),  # the clerk's own paragraph copied from last year
+])
+def test_copied_text_compares_what_the_clerk_wrote(shared, flagged):
+    from tests.test_crossyear import previous_of
+
+    cur = clean()
+    prev = previous_of(cur)
+    cur.narrative["preamble"] = PREAMBLE.format(y=2024)
+    prev.narrative["preamble"] = PREAMBLE.format(y=2023)
+    own = "全年围绕优化营商环境、重大建设项目和公共资源配置等重点领域，逐项细化公开清单，建立季度通报机制，推动各科室按时发布信息。"
+    cur.narrative["s6"] = "本年度无其他需要报告的事项。"
+    prev.narrative["s6"] = "本年度无其他需要报告的事项。"
+    if shared == "clerk":
+        cur.narrative["s1_manage"] = prev.narrative["s1_manage"] = own
+    ids = _ids(validate(cur, previous=prev))
+    assert ("XYEAR-COPIED" in ids) is flagged
+
+
+def test_clerk_text_drops_only_standard_sentences():
+    from xlsheet.validation.checks_text import clerk_text
+
+    text = PREAMBLE.format(y=2024) + "今年新建了公开目录。"
+    assert clerk_text(text) == "今年新建了公开目录。"
+    assert clerk_text("2024年，某局认真贯彻落实《中华人民共和国政府信息公开条例》，做好公开工作。") != ""

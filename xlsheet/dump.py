@@ -13,12 +13,33 @@ from dataclasses import dataclass, field
 _WS = re.compile(r"[\s\u3000\u00a0]+")
 
 
+@dataclass(frozen=True)
+class SrcCell:
+    """One printed cell of a source table with its geometry: ``col`` is the grid column it starts in and ``span``
+    how many it covers (None/1 when the source does not say, as in a text dump); ``cont`` marks the part of a
+    vertical merge below its first row (its ``text`` is the merged cell's text, for context only)."""
+
+    text: str
+    col: int | None = None
+    span: int = 1
+    cont: bool = False
+
+
 @dataclass
 class Dump:
     paragraphs: list[str] = field(default_factory=list)
     tables: list[list[list[str]]] = field(default_factory=list)
     # Document order: ("p", index into paragraphs) or ("t", index into tables).
     order: list[tuple[str, int]] = field(default_factory=list)
+    # Per table, the same rows with merge geometry, when the source has it (.docx gridSpan/vMerge, HTML
+    # colspan/rowspan); empty for a text dump.
+    grids: list[list[list[SrcCell]]] = field(default_factory=list)
+
+    def cells(self, index: int) -> list[list[SrcCell]]:
+        """Table ``index`` as SrcCells: with geometry when known, else the dump's cells in order."""
+        if index < len(self.grids) and self.grids[index]:
+            return self.grids[index]
+        return [[SrcCell(text) for text in row] for row in self.tables[index]]
 
 
 def norm(text: str) -> str:
@@ -58,19 +79,39 @@ def _cell_text(tc, qn) -> str:
     return "\n".join(paras)
 
 
-def docx_table_rows(tbl, qn) -> list[list[str]]:
-    rows = []
+def _int_attr(parent, tag: str, qn, default: int) -> int:
+    el = parent.find(qn(tag)) if parent is not None else None
+    try:
+        return int(el.get(qn("w:val"))) if el is not None else default
+    except (TypeError, ValueError):
+        return default
+
+
+def docx_table_grid(tbl, qn) -> list[list[SrcCell]]:
+    """Rows of a w:tbl with geometry: grid columns from w:gridBefore/w:gridSpan, vertical merges from w:vMerge
+    (a continuation carries the text of the merge's first cell)."""
+    rows: list[list[SrcCell]] = []
+    above: dict[int, str] = {}  # grid column → text of the vertical merge started there
     for tr in tbl.iter(qn("w:tr")):
+        col = _int_attr(tr.find(qn("w:trPr")), "w:gridBefore", qn, 0)
         cells = []
         for tc in tr.iterchildren(qn("w:tc")):
             tcpr = tc.find(qn("w:tcPr"))
+            span = max(1, _int_attr(tcpr, "w:gridSpan", qn, 1))
             vmerge = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
             if vmerge is not None and vmerge.get(qn("w:val")) in (None, "continue"):
-                cells.append("")
+                cells.append(SrcCell(above.get(col, ""), col, span, cont=True))
             else:
-                cells.append(_cell_text(tc, qn))
+                text = _cell_text(tc, qn)
+                above[col] = text
+                cells.append(SrcCell(text, col, span))
+            col += span
         rows.append(cells)
     return rows
+
+
+def docx_table_rows(tbl, qn) -> list[list[str]]:
+    return [["" if c.cont else c.text for c in row] for row in docx_table_grid(tbl, qn)]
 
 
 def dump_docx(path) -> Dump:
@@ -85,7 +126,9 @@ def dump_docx(path) -> Dump:
             dump.paragraphs.append("".join(t.text or "" for t in child.iter(qn("w:t"))))
             dump.order.append(("p", len(dump.paragraphs) - 1))
         elif child.tag == qn("w:tbl"):
-            dump.tables.append(docx_table_rows(child, qn))
+            grid = docx_table_grid(child, qn)
+            dump.grids.append(grid)
+            dump.tables.append([["" if c.cont else c.text for c in row] for row in grid])
             dump.order.append(("t", len(dump.tables) - 1))
     return dump
 

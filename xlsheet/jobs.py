@@ -18,9 +18,10 @@ HINT_EXCEL = "请先点击“校验”查看并改正。"
 HINT_WEB = "请改正后重新上传。"
 
 
-def check(source, previous=None):
+def check(source, previous=None, published: bool | None = None):
     """Read and validate ``source`` (a path or an already read :class:`~xlsheet.report.Report`); ``previous``
-    (path or Report) adds the cross-year rules.  Returns the validation ``Result``."""
+    (path or Report) adds the cross-year rules; ``published`` assesses blanks as a published report's zeros
+    (default: only for workbooks imported from a published report).  Returns the validation ``Result``."""
     from .report import Report
     from .validation.engine import validate
     from .workbook.reader import read
@@ -29,7 +30,7 @@ def check(source, previous=None):
     prev = None
     if previous is not None:
         prev = previous if isinstance(previous, Report) else read(previous)
-    return validate(report, previous=prev)
+    return validate(report, previous=prev, published=published)
 
 
 def refusal(result, hint: str) -> str:

@@ -38,7 +38,8 @@ class Report:
     """One report.  ``values`` maps every input key of the spec (for the chosen variants) to a CellValue;
     ``meta`` holds parsed metadata (str / int / date, or None when empty; unparseable input stays a str);
     ``narrative`` holds the clerk's text ('' when empty); ``labels`` the label texts found in the workbook, keyed
-    by (table, grid row, grid column); ``problems`` what could not be read, in Chinese."""
+    by (table, grid row, grid column); ``problems`` what could not be read, in Chinese; ``origin`` is "published" for a workbook imported from a
+    published report."""
 
     spec: Spec
     variants: frozenset[str] = frozenset()
@@ -48,6 +49,7 @@ class Report:
     locations: dict[str, Location] = field(default_factory=dict)
     labels: dict[tuple[str, int, int], str] = field(default_factory=dict)
     source: str | None = None
+    origin: str | None = None  # "published": imported from a published report (blanks read as published zeros)
     problems: list[str] = field(default_factory=list)
 
     @property

@@ -8,7 +8,8 @@ from ..jobs import check
 
 
 def _cmd_validate(args) -> int:
-    result = check(args.file, args.previous)
+    published = True if args.published else False if args.strict else None
+    result = check(args.file, args.previous, published=published)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -47,6 +48,10 @@ def register(sub) -> None:
     v.add_argument("-o", "--output", help="--write 的输出文件（默认：原名_校验.xlsx）")
     v.add_argument("--previous", help="上一年度工作簿，用于跨年度核对")
     v.add_argument("--all", action="store_true", help="显示全部问题（默认最多 60 条）")
+    mode = v.add_mutually_exclusive_group()
+    mode.add_argument("--published", action="store_true",
+                      help="按已发布报告核对：空白按 0 核对勾稽关系，空白合并为一条警告（导入的工作簿默认如此）")
+    mode.add_argument("--strict", action="store_true", help="按填报工作簿核对：每个空白都是错误（导入的工作簿也如此）")
     v.set_defaults(func=_cmd_validate)
 
     q = sub.add_parser("rules", help="列出校验规则")

@@ -1,24 +1,31 @@
-"""Import a published report (its text dump, or a .docx in the official layout) into workbook data.
+"""Import a published report (.docx, a portal web page .html/.htm, or its text dump .txt) into workbook data.
 
-Tolerant by design: section headings are matched loosely ("1、 总体情况", "一、2020年政府信息公开总体情况"), table
-rows are matched by position when the grid has the official shape and by fuzzy label otherwise, old labels
-(e.g. 2019 headers under the 2021 format) are kept as label overrides so the validator can point at them, and
-every number is kept exactly as published: a clean number becomes a number, anything else ("　0", "104.85万元")
-stays the text that was printed, a missing cell stays blank.
+Tolerant of layout, strict about numbers: section headings are matched loosely ("1、 总体情况",
+"一、2020年政府信息公开总体情况"), titles in their usual forms (agency first or year first, "关于2021年度…的年度报告",
+split over two lines, a "标题:" prefix), and table rows and columns by label and merge geometry (see
+:mod:`.tables`).  Every number of the source tables is either placed in one input (``Imported.placed``, with the
+label it matched) or listed in ``Imported.unplaced``; old labels are kept as overrides so the validator can point
+at them; numbers stay exactly as printed, a missing cell stays blank.
 """
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
-
 from ..dump import Dump, norm
 from ..errors import NotAReportError
 from ..spec import Spec, load_spec, spec_for_year
 from . import text as _text
-from .tables import PUBLISH, classify, import_table, published_value
+from .tables import PUBLISH, Placed, Unplaced, import_tables, published_value
 
-__all__ = ["Imported", "import_dump", "import_docx", "write_imported", "published_value"]
+__all__ = ["Imported", "Placed", "Unplaced", "import_dump", "import_docx", "import_file", "write_imported",
+           "published_value", "UNPLACED_SHEET"]
+
+#: The sheet that lists the numbers the import could not place (only written when there are some).
+UNPLACED_SHEET = "未导入的数字"
+OVERRIDES = "可用 --year、--agency、--format 指定年度、机关名称和格式（v2019 或 v2021）后重试。"
+MAX_TEXT = 20 * 1024 * 1024
 
 
 @dataclass
@@ -32,6 +39,13 @@ class Imported:
     values: dict = field(default_factory=dict)
     labels: dict = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    placed: dict[str, Placed] = field(default_factory=dict)
+    unplaced: list[Unplaced] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """Every number of the source tables was placed."""
+        return not self.unplaced
 
 
 def _split_s1(imp: Imported, lines: list[str]) -> None:
@@ -52,28 +66,34 @@ def _split_s1(imp: Imported, lines: list[str]) -> None:
             imp.narrative[key] = "\n".join(body)
 
 
-def import_dump(dump: Dump, *, fmt: str | None = None) -> Imported:
-    agency, year, title_end = _text.title(dump.paragraphs)
+def import_dump(dump: Dump, *, fmt: str | None = None, year: int | None = None,
+                agency: str | None = None) -> Imported:
+    """``fmt``, ``year`` and ``agency`` override what the title says (and let a report without one in
+    through)."""
+    found_agency, found_year, title_end = _text.title(dump.paragraphs)
+    year = year or found_year
     if year is None:
         raise NotAReportError("未能从标题中识别报告年度：这不像是政府信息公开工作年度报告"
-                              "（标题应形如“某某局2024年政府信息公开工作年度报告”）")
-    spec = load_spec(fmt) if fmt else spec_for_year(year)
-    imp = Imported(spec=spec, year=year, agency=agency)
-    tables = classify(dump.tables)
-    for key in ("t2", "t3", "t4"):
-        if key not in tables:
-            imp.problems.append(f"未找到{spec.table(key).title}的表格")
-            continue
-        import_table(imp, spec.table(key), tables[key], year)
-    everything = [c for t in dump.tables for r in t for c in r] + dump.paragraphs
-    for text in everything:
-        m = PUBLISH.search(norm(text))
-        if m:
+                              "（标题应形如“某某局2024年政府信息公开工作年度报告”或"
+                              "“2024年某某局政府信息公开工作年度报告”）。" + OVERRIDES)
+    try:
+        spec = load_spec(fmt) if fmt else spec_for_year(year)
+    except (KeyError, ValueError) as exc:
+        raise NotAReportError(f"{exc}。{OVERRIDES}") from None
+    imp = Imported(spec=spec, year=year, agency=agency or found_agency)
+    for text in [c for t in dump.tables for r in t for c in r] + dump.paragraphs:
+        if PUBLISH.search(norm(text)):
             imp.variants.add("jilin")
-            value = published_value(m.group(2), "count")
-            if value is not None:
-                imp.values["t2.publish.total"] = value
             break
+    import_tables(imp, dump, year)
+    if "t2.publish.total" not in imp.placed:
+        for text in [c for t in dump.tables for r in t for c in r] + dump.paragraphs:
+            m = PUBLISH.search(norm(text))
+            if m:
+                value = published_value(m.group(2), "count")
+                if value is not None:
+                    imp.values["t2.publish.total"] = value
+                break
     sections = _text.sections(dump, title_end)
     imp.meta.update(_text.meta_from_preamble(sections.get("pre", [])))
     pre = _text.body(sections.get("pre", []))
@@ -91,13 +111,17 @@ def import_dump(dump: Dump, *, fmt: str | None = None) -> Imported:
         imp.narrative["s6"] = "\n".join(body)
     # None where the report states nothing: never invent a sign-off or a period
     imp.meta["signoff_agency"], imp.meta["signoff_date"] = signoff_agency, signoff_date
-    full_year = re.search(r"(\d{4})年1月1日起?至\1年12月31日", "".join(sections.get("pre", [])))
+    full_year = _text.full_year_period("".join(sections.get("pre", [])), year)
     imp.meta["period_start"], imp.meta["period_end"] = (
         (dt.date(year, 1, 1), dt.date(year, 12, 31)) if full_year else (None, None))
+    if not imp.agency:
+        imp.agency = signoff_agency or ""
+    if not imp.agency:
+        raise NotAReportError("未能从标题或落款中识别机关名称。可用 --agency 指定机关名称后重试。")
     return imp
 
 
-def import_docx(path) -> Imported:
+def import_docx(path, **overrides) -> Imported:
     from ..dump import dump_docx
     from ..safety import preflight
 
@@ -108,12 +132,103 @@ def import_docx(path) -> Imported:
         from ..errors import InvalidWorkbookError
 
         raise InvalidWorkbookError(f"无法读取 Word 文档（{type(exc).__name__}），文件可能已损坏") from None
-    return import_dump(dump)
+    return import_dump(dump, **overrides)
+
+
+_SUPPORTED = "可导入的已发布报告格式为 Word 文档（.docx）、网页（.html/.htm）和文本导出（.txt）"
+
+
+def sniff(path) -> str:
+    """The report file type of ``path`` ("docx" | "html" | "txt"), by content first, then by name; raises
+    NotAReportError with what the file looks like."""
+    name = os.path.basename(os.fspath(path))
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        raise NotAReportError(f"无法打开“{name}”：{exc.strerror or exc}") from None
+    lowered = head.lower()
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        what = "旧版 Word（.doc）或 Excel（.xls）文件，请在 Word 或 WPS 中“另存为” .docx 后再导入"
+    elif head.startswith(b"%PDF"):
+        what = "PDF 文件，请在 Word 或 WPS 中打开后“另存为” .docx，或把全文复制为 .txt 后再导入"
+    elif head.startswith(b"PK"):
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = set(zf.namelist()[:2000])
+        except (zipfile.BadZipFile, OSError):
+            names = set()
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            what = "Excel 工作簿，不是已发布的报告（工作簿请用 xlsheet validate 校验）"
+        else:
+            what = "压缩包或已损坏的 Office 文件"
+    elif b"<html" in lowered or b"<!doctype html" in lowered or b"<table" in lowered or b"<body" in lowered:
+        return "html"
+    elif b"\x00" in head or not head.strip():
+        what = "空文件" if not head.strip() else "二进制文件"
+    else:
+        return "txt"  # plain text: the text dump of a report (its title decides whether it is one)
+    raise NotAReportError(f"无法导入“{name}”：这是{what}。{_SUPPORTED}。")
+
+
+def _read_text(path) -> bytes:
+    size = os.path.getsize(path)
+    if size > MAX_TEXT:
+        raise NotAReportError(f"“{os.path.basename(os.fspath(path))}”超过 20 MB，不像是一份年度报告。")
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+def import_file(path, *, kind: str | None = None, **overrides) -> Imported:
+    """Import a published report of any supported type (``kind`` forces "docx" | "html" | "txt")."""
+    kind = kind or sniff(path)
+    if kind == "docx":
+        return import_docx(path, **overrides)
+    data = _read_text(path)
+    if kind == "html":
+        from .html import parse_html
+
+        return import_dump(parse_html(data), **overrides)
+    from ..dump import parse_text_dump
+    from .html import decode
+
+    return import_dump(parse_text_dump(decode(data)), **overrides)
+
+
+def _unplaced_sheet(wb, imp: Imported) -> None:
+    from openpyxl.styles import Font
+
+    ws = wb.create_sheet(UNPLACED_SHEET, 0)
+    ws.append(["以下数字出现在已发布报告的表格中，但未能对应到规定格式的单元格，未导入。请核对后手工填入相应单元格。"])
+    ws.append(["表格", "位置", "栏目（原文）", "数字（原文）", "原因"])
+    for u in imp.unplaced:
+        ws.append([u.table, u.where, u.label, u.text, u.reason])
+    for row in ws.iter_rows():
+        for c in row:
+            c.data_type = "s"  # published text, never a formula
+    for c in ws[2]:
+        c.font = Font(bold=True)
+    for col, width in zip("ABCDE", (30, 22, 40, 14, 36)):
+        ws.column_dimensions[col].width = width
 
 
 def write_imported(imp: Imported, path, *, overwrite: bool = False):
-    """Write imported data as an xlsheet workbook (the format of the imported report, labels as published)."""
-    from ..workbook.create import new_workbook
+    """Write imported data as an xlsheet workbook (the format of the imported report, labels as published),
+    marked as imported from a published report (``validate`` then assesses blanks as published zeros), with a
+    sheet listing the numbers that could not be placed, if any."""
+    from openpyxl.workbook.defined_name import DefinedName
 
-    return new_workbook(path, imp.year, imp.agency, variants=imp.variants, overwrite=overwrite, spec=imp.spec,
-                        meta=imp.meta, narrative=imp.narrative, values=imp.values, labels=imp.labels)
+    from ..fileio import atomic_write
+    from ..workbook import names
+    from ..workbook.build import build_workbook
+
+    wb = build_workbook(imp.year, imp.agency, variants=imp.variants, spec=imp.spec, meta=imp.meta,
+                        narrative=imp.narrative, values=imp.values, labels=imp.labels)
+    wb.defined_names[names.ORIGIN] = DefinedName(names.ORIGIN, attr_text=f'"{names.ORIGIN_PUBLISHED}"')
+    if imp.unplaced:
+        _unplaced_sheet(wb, imp)
+    return atomic_write(path, wb.save, overwrite=overwrite)

@@ -12,7 +12,12 @@ _SECTION_WORDS = {"s1": "总体情况", "s2": "主动公开政府信息情况", 
                   "s5": "存在的主要问题", "s6": "其他需要报告的事项"}
 _NUMERAL = r"[一二三四五六1-6]"  # section level only: （一） and （1） are sub-headings
 _HEADING = re.compile(rf"^\s*(?:\[bookmark:[^\]]*\])?\s*{_NUMERAL}\s*[、.．]?\s*(.{{0,40}})$")
-_TITLE = re.compile(r"^(.*?)(\d{4})\s*年度?\s*政府信息公开工作年度报告")
+# "某局2024年政府信息公开工作年度报告", "2019年某某市人民政府办公厅政府信息公开工作年度报告",
+# "某局关于2021年度政府信息公开工作的年度报告"; the text before the year or between year and 政府信息公开 is the agency.
+_TITLE = re.compile(r"^(?P<pre>.*?)(?P<year>\d{4})\s*年度?(?P<mid>.{0,40}?)政府信息公开(?:工作)?(?:情况)?的?年度?报告")
+# A line before the title that is page furniture, not an agency name (portal breadcrumbs, dates, sources).
+_NOT_AGENCY = re.compile(r"[。，；>›»|]|首页|当前位置|您的位置|发布时间|来源|日期|浏览|字号|打印|分享|^\d")
+_TITLE_PREFIX = re.compile(r"^(?:标题|题目|文件名称|名称)[：:]")
 _DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 _ARTIFACT = re.compile(r"^\[bookmark:[^\]]*\]")
 
@@ -32,16 +37,33 @@ def _section_of(line: str) -> str | None:
     return None
 
 
+def _title_parts(text: str) -> tuple[str, int] | None:
+    m = _TITLE.search(_TITLE_PREFIX.sub("", text))
+    if not m:
+        return None
+    pre = m.group("pre").removesuffix("关于").strip("：:，,")
+    mid = m.group("mid").strip("的：:，,")
+    return (pre or mid), int(m.group("year"))
+
+
 def title(paragraphs: list[str]) -> tuple[str, int | None, int]:
-    """(agency, year, index of the title's last line)."""
+    """(agency, year, index of the title's last line).  The title may be split over two lines; an agency on
+    the line before a title without one ("关于2021年度政府信息公开工作的年度报告") is taken from there."""
     previous = ""
-    for i, p in enumerate(paragraphs[:12]):
-        text = norm(p).lstrip("·")
-        m = _TITLE.search(text)
-        if m:
-            return (m.group(1) or previous), int(m.group(2)), i
-        if text:
-            previous = text
+    lines = [(i, _TITLE_PREFIX.sub("", norm(p).lstrip("·"))) for i, p in enumerate(paragraphs[:15])]
+    lines = [(i, t) for i, t in lines if t and not t.startswith("[")]
+    for n, (i, text) in enumerate(lines):
+        found = _title_parts(text)
+        end = i
+        if found is None and n + 1 < len(lines) and _title_parts(lines[n + 1][1]) is None:
+            found = _title_parts(text + lines[n + 1][1])  # a title split over two lines
+            end = lines[n + 1][0]
+        if found:
+            agency, year = found
+            if not agency and len(previous) <= 40 and not _NOT_AGENCY.search(previous):
+                agency = previous
+            return agency, year, end
+        previous = text
     return "", None, -1
 
 
@@ -73,22 +95,40 @@ def body(lines: list[str]) -> list[str]:
     return out
 
 
+_STOP = r"(?=\s*(?:[（(）)，,。；;\n]|邮\s*编|邮政编码|电\s*话|联系电话|传\s*真|电子邮箱|邮箱|$))"
+_PERIOD = re.compile(r"(?:自|从)?(\d{4})\s*年\s*1\s*月\s*1\s*日\s*起?\s*(?:至|到|—|-|～|~)\s*(?:(\d{4})\s*年\s*)?"
+                     r"12\s*月\s*31\s*日")
+
+
+def full_year_period(text: str, year: int) -> bool:
+    """Does the preamble state the whole calendar year as the statistical period ("自2020年1月1日起至2020年12月31日
+    止", "从2019年1月1日到12月31日止")?"""
+    for m in _PERIOD.finditer(norm(text)):
+        if int(m.group(1)) == year and (m.group(2) is None or int(m.group(2)) == year):
+            return True
+    return False
+
+
 def meta_from_preamble(pre: list[str]) -> dict:
+    """Contact details and the portal, wherever the sentence puts them (any order, inside a sentence)."""
     text = "\n".join(pre)
     meta = {}
     patterns = {
-        "postcode": r"邮\s*编[：:]?\s*(\d{6})",
-        "phone": r"(?:电话|联系电话)[：:]\s*([0-9０-９][0-9０-９\-－ ]{6,}[0-9０-９])",
-        "address": r"地址[：:]\s*([^（(，,。；;\n]+)",
+        "postcode": r"(?:邮\s*编|邮政编码)[：:]?\s*(\d{6})",
+        "phone": r"(?:电\s*话|联系电话|咨询电话)[：:]?\s*([0-9０-９（(][0-9０-９\-－ ()（）]{6,}[0-9０-９])",
+        "fax": r"传\s*真[：:]?\s*([0-9０-９（(][0-9０-９\-－ ()（）]{6,}[0-9０-９])",
+        "address": r"(?:联系)?地\s*址[：:]\s*(.+?)" + _STOP,
         "email": r"([\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
-        "portal_url": r"((?:https?://|www\.)[A-Za-z0-9./?=&_%:-]+)",
-        "contact_office": r"请与(.+?)联系",
+        "portal_url": r"((?:https?://|www\.)[A-Za-z0-9./?=&_%:#-]+[A-Za-z0-9/])",
+        "portal_name": r"(?:在|从|登录|通过|于)“?([^，,。；;\s“”（(]{2,30}?(?:门户网站|政府网站|网站|政务网|信息网|政府网|平台))",
+        "contact_office": r"(?:请与(.+?)联系|联系(?:单位|部门)[：:]\s*([^，,。；;\n（(]+))",
         "basis_local": r"(《[^》]*(?:省|市|自治区)[^》]*政府信息公开[^》]*》)",
     }
     for key, pattern in patterns.items():
         m = re.search(pattern, text)
         if m:
-            meta[key] = unicodedata.normalize("NFKC", m.group(1)).strip() if key == "phone" else m.group(1).strip()
+            value = next(g for g in m.groups() if g is not None).strip()
+            meta[key] = unicodedata.normalize("NFKC", value).strip() if key in ("phone", "fax") else value
     return meta
 
 

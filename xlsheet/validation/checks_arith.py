@@ -19,7 +19,7 @@ def _checks_of(rule, spec):
 def sum_equal(rule, ctx):
     r = ctx.report
     for c in _checks_of(rule, r.spec):
-        status, left, right = evaluate(c, r.values)
+        status, left, right = evaluate(c, ctx.values)
         if status == "na":
             ctx.not_assessable.append(f"{rule.id} {c.instance}")
         elif status == "fail":
@@ -34,7 +34,7 @@ def not_less(rule, ctx):
         lk, rk = rule.params["left"].replace("{x}", x), rule.params["right"].replace("{x}", x)
         if lk not in r.spec.fields:
             continue
-        a, b = r.number(lk), r.number(rk)
+        a, b = ctx.number(lk), ctx.number(rk)
         if a is not None and b is not None and a < b:
             yield ctx.finding(rule, key=lk, cells=[ctx.loc(lk), ctx.loc(rk)], where=r.spec.fields[lk].row_label,
                               left=format_number(a), right=format_number(b))
@@ -45,7 +45,7 @@ def sum_not_negative(rule, ctx):
     r = ctx.report
     for x in rule.params["over"]:
         keys = [t.replace("{x}", x) for t in rule.params["terms"]]
-        nums = [r.number(k) for k in keys]
+        nums = [ctx.number(k) for k in keys]
         if None not in nums and sum(nums) < 0:
             yield ctx.finding(rule, key=keys[0], cells=[ctx.loc(k) for k in keys],
                               where=r.spec.fields[keys[0]].row_label, left=format_number(nums[0]),

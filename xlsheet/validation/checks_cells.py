@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..dump import norm
+from ..labelkey import same_label
 from ..report import Location
 from ..values import State, format_number
 from .registry import check
@@ -16,16 +16,43 @@ def _fields(ctx):
 
 @check("blank")
 def blank(rule, ctx):
+    if ctx.published:
+        return  # CELL-BLANK-PUBLISHED groups them
     for f, v in _fields(ctx):
-        if v.state is State.BLANK:
+        if v.state is State.BLANK and f.key not in ctx.assessment.missing_totals:
             yield ctx.finding(rule, key=f.key, where=ctx.where(f.key))
+
+
+@check("blank_published")
+def blank_published(rule, ctx):
+    """One warning for all blanks of a published report, assessed as 0 (see validation.assess)."""
+    keys = ctx.assessment.blanks_as_zero
+    if not keys:
+        return
+    shown = int(rule.params.get("shown", 12))
+    addresses = [ctx.loc(k).address if ctx.loc(k) else ctx.where(k) for k in keys]
+    listed = "、".join(addresses[:shown]) + (f"等 {len(keys)} 处" if len(keys) > shown else "")
+    yield ctx.finding(rule, key=keys[0], cells=[ctx.loc(k) for k in keys], count=len(keys), cells_list=listed)
+
+
+@check("missing_total")
+def missing_total(rule, ctx):
+    for key, should in ctx.assessment.missing_totals.items():
+        yield ctx.finding(rule, key=key, where=ctx.where(key), right=should, should=format_number(should))
 
 
 @check("text")
 def text(rule, ctx):
     for f, v in _fields(ctx):
-        if v.state is State.TEXT:
+        if v.state is State.TEXT and f.key not in ctx.assessment.yuan:
             yield ctx.finding(rule, key=f.key, where=ctx.where(f.key), raw=v.raw)
+
+
+@check("unit_yuan")
+def unit_yuan(rule, ctx):
+    for key, amount in ctx.assessment.yuan.items():
+        yield ctx.finding(rule, key=key, where=ctx.where(key), raw=ctx.report.value(key).raw,
+                          value=format_number(amount))
 
 
 @check("negative")
@@ -99,7 +126,7 @@ def labels(rule, ctx):
                 if cell.is_input or found is None:
                     continue
                 expected = cell.label(r.year)
-                if norm(found) != norm(expected):
+                if not same_label(found, expected):  # "第二十条第(一)项" is the same label
                     loc = Location(anchor.sheet, anchor.row + cell.row, anchor.col + cell.col)
                     yield ctx.finding(rule, location=loc, sheet=loc.sheet, cell=loc.cell, found=found.strip(),
                                       expected=expected, format_name=r.spec.name)

@@ -15,6 +15,22 @@ _ORG_SUFFIX = r"(?:服务中心|中心|局|委员会|办公室|联合会|人民�
 _SELF = {"局": "局", "委": "委", "中心": "中心", "会": "会", "院": "院"}
 
 
+# Sentences every report shares (the preamble's legal basis, structure, statistical period, where the electronic
+# version is, contact line; the statutory 信息处理费 sentence; "无其他需要报告的事项"): not what the clerk wrote.
+_STANDARD = re.compile(
+    r"^(?:本(?:年度)?报告)?[^。]{0,20}(?:根据|依据|按照)《中华人民共和国政府信息公开条例》[^。]{0,80}(?:编制|要求|规定)|"
+    r"六(?:个)?部分组成|统计期限|所列数据|电子版|如对本报告有|请与.{0,30}联系|"
+    r"联系(?:方式|地址|电话)|(?:地址|邮编|电话|传真|电子邮箱)[：:]|《政府信息公开信息处理费管理办法》|"
+    r"^(?:本年度)?(?:我[局委办中心]?)?(?:无|没有)(?:其他)?需要报告的(?:其他)?事项|^无$")
+_SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
+
+
+def clerk_text(text: str) -> str:
+    """``text`` without the standard sentences every report shares (see _STANDARD): what the clerk wrote."""
+    return "".join(s for s in (m.group(0).strip() for m in _SENTENCE.finditer(text or ""))
+                   if s and not _STANDARD.search(s))
+
+
 def _texts(ctx, keys=None):
     """(field label, text) of the narrative fields (all, or ``keys``), skipping empty ones."""
     r = ctx.report
@@ -36,9 +52,9 @@ def _sentence(text: str, m: re.Match) -> str:
 def text_active_count(rule, ctx):
     r = ctx.report
     key = rule.params["key"]
-    if key not in r.values or r.number(key) is None:
+    if key not in r.values or ctx.number(key) is None:
         return
-    table = r.number(key)
+    table = ctx.number(key)
     pattern = re.compile(r"主动公开[^。；，,\d]{0,15}?(\d+)\s*(?:条|件)")
     for f, text in _texts(ctx, {"preamble", "s1_intro", "s1_active"}):
         for m in pattern.finditer(text):
@@ -48,34 +64,123 @@ def text_active_count(rule, ctx):
                                   diff=int(m.group(1)) - table)
 
 
+_N = r"[^。；，,\d]"
+# (pattern, table keys summed — "@prefix" = every 表三 row whose key starts with prefix —, what it is called)
 _REQUEST_PHRASES = [
-    (r"(?:新收|收到)[^。；，,\d]{0,16}?申请[^。；，,\d]{0,4}?(\d+)\s*件", "t3.new.total", "本年新收"),
-    (r"上年结转[^。；，,\d]{0,8}?(\d+)\s*件", "t3.carry.total", "上年结转"),
-    (r"(?:办结|办理完结|答复)[^。；，,\d]{0,6}?(\d+)\s*件", "t3.total.total", "办理结果总计"),
-    (r"结转下年度[^。；，,\d]{0,8}?(\d+)\s*件", "t3.next.total", "结转下年度继续办理"),
+    (re.compile(rf"(?:新收|收到){_N}{{0,16}}?申请{_N}{{0,4}}?(\d+)\s*件"), ("t3.new.total",), "本年新收"),
+    (re.compile(rf"受理{_N}{{0,12}}?申请{_N}{{0,4}}?(\d+)\s*件"), ("t3.new.total",), "本年新收"),
+    (re.compile(rf"上年结转{_N}{{0,8}}?(\d+)\s*件"), ("t3.carry.total",), "上年结转"),
+    (re.compile(rf"(?:办结|办理完结|答复){_N}{{0,6}}?(\d+)\s*件"), ("t3.total.total",), "办理结果总计"),
+    (re.compile(rf"结转下年度{_N}{{0,8}}?(\d+)\s*件"), ("t3.next.total",), "结转下年度继续办理"),
+    (re.compile(rf"予以公开[和及、与或]部分公开{_N}{{0,4}}?(\d+)\s*件"), ("t3.open.total", "t3.partial.total"),
+     "予以公开与部分公开之和"),
+    (re.compile(rf"予以公开(?![和及、与或]部分公开){_N}{{0,4}}?(\d+)\s*件"), ("t3.open.total",), "予以公开"),
+    (re.compile(rf"(?<![和及、与或])部分公开{_N}{{0,4}}?(\d+)\s*件"), ("t3.partial.total",), "部分公开"),
+    (re.compile(rf"不予公开{_N}{{0,4}}?(\d+)\s*件"), ("@deny_",), "不予公开各项之和"),
+    (re.compile(rf"无法提供{_N}{{0,4}}?(\d+)\s*件"), ("@none_",), "无法提供各项之和"),
+    (re.compile(rf"不予处理{_N}{{0,4}}?(\d+)\s*件"), ("@skip_",), "不予处理各项之和"),
 ]
+# 表二: counts per category, decisions, fees (wording of the 2021 format; keys absent in a format are skipped)
+_T2_PHRASES = [
+    (re.compile(rf"(?:制发|出台|印发)规章{_N}{{0,4}}?(\d+)\s*件"), ("t2.reg.made",), "规章本年制发件数"),
+    (re.compile(rf"(?:制发|出台|印发)(?:行政)?规范性文件{_N}{{0,4}}?(\d+)\s*件"), ("t2.norm.made",),
+     "行政规范性文件本年制发件数"),
+    (re.compile(rf"废止规章{_N}{{0,4}}?(\d+)\s*件"), ("t2.reg.repealed",), "规章本年废止件数"),
+    (re.compile(rf"废止(?:行政)?规范性文件{_N}{{0,4}}?(\d+)\s*件"), ("t2.norm.repealed",),
+     "行政规范性文件本年废止件数"),
+    (re.compile(rf"现行有效规章{_N}{{0,4}}?(\d+)\s*件"), ("t2.reg.valid",), "规章现行有效件数"),
+    (re.compile(rf"现行有效(?:的)?(?:行政)?规范性文件{_N}{{0,4}}?(\d+)\s*件"), ("t2.norm.valid",),
+     "行政规范性文件现行有效件数"),
+    (re.compile(rf"行政许可{_N}{{0,6}}?(\d+)\s*件"), ("t2.license.decisions",), "行政许可处理决定数量"),
+    (re.compile(rf"行政处罚{_N}{{0,6}}?(\d+)\s*件"), ("t2.penalty.decisions",), "行政处罚处理决定数量"),
+    (re.compile(rf"行政强制{_N}{{0,6}}?(\d+)\s*件"), ("t2.coercion.decisions",), "行政强制处理决定数量"),
+    (re.compile(r"行政事业性收费[^。；，,]{0,10}?(\d+(?:\.\d+)?)\s*万元"), ("t2.fee.amount",), "本年收费金额（万元）"),
+]
+# 表四: counts of 行政复议 and 行政诉讼
+_T4_PHRASES = [
+    (re.compile(rf"行政复议(?!后){_N}{{0,8}}?(\d+)\s*(?:件|起)"), ("t4.review.total",), "行政复议总计"),
+    (re.compile(rf"行政诉讼{_N}{{0,8}}?(\d+)\s*(?:件|起)"), ("t4.direct.total", "t4.after_review.total"),
+     "行政诉讼总计（未经复议直接起诉与复议后起诉之和）"),
+]
+_UPHELD = re.compile(r"均(?:获|被|予)?维持|全部(?:被|获)?维持|未被纠错|无被纠错|没有被纠错|未被(?:撤销|确认违法)")
+_NO_LITIGATION = re.compile(r"未(?:发生|出现|收到|有)[^。；]{0,10}?(?:行政复议|行政诉讼|复议|诉讼)")
+_T4_GROUPS = {"review": "行政复议", "direct": "未经复议直接起诉", "after_review": "复议后起诉"}
+
+
+def _table_value(ctx, keys):
+    """The sum of ``keys`` (see _REQUEST_PHRASES), or None when a key is missing from the format or not a
+    number."""
+    r = ctx.report
+    expanded = []
+    for key in keys:
+        if key.startswith("@"):
+            rows = [row.key for row in r.spec.table("t3").data_rows() if row.key.startswith(key[1:])]
+            expanded += [f"t3.{row}.total" for row in rows]
+        else:
+            expanded.append(key)
+    if not expanded or any(k not in r.spec.fields for k in expanded):
+        return None, expanded
+    nums = [ctx.number(k) for k in expanded]
+    return (None if None in nums else sum(nums)), expanded
+
+
+def _quantities(rule, ctx, phrases, fields=None):
+    """Every number stated in standard phrasing in the narrative that differs from the table."""
+    from decimal import Decimal
+
+    r = ctx.report
+    for f, text in _texts(ctx, fields):
+        for pattern, keys, what in phrases:
+            table, expanded = _table_value(ctx, keys)
+            if table is None:
+                continue
+            for m in pattern.finditer(text):
+                said = Decimal(m.group(1))
+                if said != table:
+                    said = int(said) if said == said.to_integral_value() else said
+                    yield ctx.finding(rule, location=_loc(ctx, f), cells=[_loc(ctx, f)] + [r.locations.get(k)
+                                                                                          for k in expanded],
+                                      phrase=m.group(0), what=what, table=table, left=said, right=table,
+                                      diff=said - table)
 
 
 @check("text_request_count")
 def text_request_count(rule, ctx):
-    r = ctx.report
-    for f, text in _texts(ctx, {"preamble", "s1_intro", "s1_request"}):
-        for pattern, key, what in _REQUEST_PHRASES:
-            table = r.number(key)
-            if table is None:
-                continue
-            for m in re.finditer(pattern, text):
-                if int(m.group(1)) != table:
-                    yield ctx.finding(rule, location=_loc(ctx, f), cells=[_loc(ctx, f), r.locations.get(key)],
-                                      phrase=m.group(0), what=what, table=table, left=int(m.group(1)),
-                                      right=table, diff=int(m.group(1)) - table)
+    yield from _quantities(rule, ctx, _REQUEST_PHRASES, {"preamble", "s1_intro", "s1_request"})
+
+
+@check("text_t2_count")
+def text_t2_count(rule, ctx):
+    yield from _quantities(rule, ctx, _T2_PHRASES, {"preamble", "s1_intro", "s1_active"})
+
+
+@check("text_t4_count")
+def text_t4_count(rule, ctx):
+    yield from _quantities(rule, ctx, _T4_PHRASES)
+
+
+@check("text_t4_upheld")
+def text_t4_upheld(rule, ctx):
+    """"均获维持/全部维持/未被纠错" while 表四 has 结果纠正 or 尚未审结 cases."""
+    open_cases = []
+    for group, what in _T4_GROUPS.items():
+        for col, word in (("corrected", "结果纠正"), ("pending", "尚未审结")):
+            n = ctx.number(f"t4.{group}.{col}")
+            if n:
+                open_cases.append(f"{what}{word} {n} 件")
+    if not open_cases:
+        return
+    for f, text in _texts(ctx):
+        m = _UPHELD.search(text)
+        if m:
+            yield ctx.finding(rule, location=_loc(ctx, f), phrase=_sentence(text, m), cases="、".join(open_cases))
 
 
 @check("text_no_request")
 def text_no_request(rule, ctx):
     r = ctx.report
     pattern = re.compile(r"(?:未收到|没有收到|未接到|无)[^。；]{0,16}?(?:依申请公开|公开申请|申请)")
-    new, carry = r.number("t3.new.total"), r.number("t3.carry.total")
+    new, carry = ctx.number("t3.new.total"), ctx.number("t3.carry.total")
     if new is None or carry is None or (new == 0 and carry == 0):
         return
     for f, text in _texts(ctx, {"preamble", "s1_intro", "s1_request"}):
@@ -87,17 +192,22 @@ def text_no_request(rule, ctx):
 
 @check("text_no_litigation")
 def text_no_litigation(rule, ctx):
-    r = ctx.report
-    pattern = re.compile(r"未(?:发生|出现|收到|有)[^。；]{0,10}?(?:行政复议|行政诉讼|复议|诉讼)")
-    totals = {"review": "行政复议", "direct": "未经复议直接起诉", "after_review": "复议后起诉"}
+    """"未发生行政复议/诉讼" while 表四 has cases: only the kinds the sentence names (复议, 诉讼 or both)."""
     for f, text in _texts(ctx):
-        m = pattern.search(text)
+        m = _NO_LITIGATION.search(text)
         if not m:
             continue
-        for group, what in totals.items():
-            n = r.number(f"t4.{group}.total")
+        phrase = _sentence(text, m)
+        tail = text[m.start():m.end() + 12]
+        groups = []
+        if "复议" in tail:
+            groups.append("review")
+        if "诉讼" in tail:
+            groups += ["direct", "after_review"]
+        for group in groups:
+            n = ctx.number(f"t4.{group}.total")
             if n:
-                yield ctx.finding(rule, location=_loc(ctx, f), phrase=_sentence(text, m), what=what, table=n)
+                yield ctx.finding(rule, location=_loc(ctx, f), phrase=phrase, what=_T4_GROUPS[group], table=n)
 
 
 def _jurisdiction(agency: str) -> str:

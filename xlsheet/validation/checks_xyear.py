@@ -62,10 +62,13 @@ def xyear_items(rule, ctx):
 def xyear_copied(rule, ctx):
     import difflib
 
+    from .checks_text import clerk_text
+
     r, p = ctx.report, ctx.previous
     threshold, min_chars = float(rule.params["threshold"]), int(rule.params["min_chars"])
     for f in r.spec.narrative:
-        now, before = r.text(f.key), p.text(f.key)
+        # standard preamble and statutory sentences every report shares are not copying: compare the clerk's own
+        now, before = clerk_text(r.text(f.key)), clerk_text(p.text(f.key))
         if len(now) < min_chars or len(before) < min_chars:
             continue
         ratio = difflib.SequenceMatcher(None, now, before, autojunk=False).ratio()

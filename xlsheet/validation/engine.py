@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..report import Report
 from . import checks_arith, checks_cells, checks_meta, checks_text, checks_xyear  # noqa: F401  (registers)
+from .assess import assess
 from .catalogue import rules_for
 from .findings import Result
 from .focus import focus
@@ -11,10 +12,14 @@ from .registry import CHECKS, Context
 _ORDER = {"error": 0, "warning": 1}
 
 
-def validate(report: Report, previous: Report | None = None) -> Result:
+def validate(report: Report, previous: Report | None = None, published: bool | None = None) -> Result:
     """All findings for ``report`` (errors first, then in catalogue order).  ``previous`` is last year's report,
-    for the cross-year rules."""
-    ctx = Context(report=report, previous=previous)
+    for the cross-year rules.  ``published`` assesses blanks as the zeros of a published report (default: on
+    for a workbook imported from a published report, see :mod:`.assess`)."""
+    if published is None:
+        published = report.origin == "published"
+    ctx = Context(report=report, previous=previous, published=published,
+                  assessment=assess(report, published))
     findings = []
     for rule in rules_for(report.spec.format):
         if rule.params.get("needs") == "previous" and previous is None:

@@ -29,6 +29,17 @@ class Context:
     report: Report
     previous: Report | None = None
     not_assessable: list[str] = field(default_factory=list)
+    published: bool = False  # blanks assessed as the zeros of a published report
+    assessment: object = None  # .assess.Assessment: the values the checks compare
+
+    @property
+    def values(self):
+        """Values as assessed (published blanks as 0, 元 amounts as 万元); ``report.values`` as read."""
+        return self.assessment.values if self.assessment is not None else self.report.values
+
+    def number(self, key: str):
+        v = self.values.get(key)
+        return v.number if v is not None and v.is_number else None
 
     def loc(self, key: str) -> Location | None:
         return self.report.locations.get(key)

@@ -9,6 +9,8 @@ PREFIX = "xs_"
 FORMAT = "xs_format"  # constant name: "v2019" | "v2021"
 REVISION = "xs_revision"  # constant name: spec revision the workbook was built with
 VARIANTS = "xs_variants"  # constant name: comma-separated local variants, may be empty
+ORIGIN = "xs_origin"  # constant name: "published" when imported from a published report (validate --published)
+ORIGIN_PUBLISHED = "published"
 
 
 def input_name(key: str) -> str:

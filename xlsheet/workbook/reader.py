@@ -40,7 +40,8 @@ def read_source(source: Source) -> Report:
         raise FormatVersionError(f"“{source.label}”由更新版本的 xlsheet 创建（规格修订 {revision}，本程序为 "
                                  f"{spec.revision}）。请升级 xlsheet 后再试。")
     variants = frozenset(v for v in (parse_constant(defined.get(names.VARIANTS, '""')) or "").split(",") if v)
-    report = Report(spec=spec, variants=variants, source=source.label)
+    report = Report(spec=spec, variants=variants, source=source.label,
+                    origin=parse_constant(defined.get(names.ORIGIN, '""')) or None)
     sheets = set(source.sheet_names())
 
     def locate(name: str, what: str, optional: bool = False) -> Location | None:
