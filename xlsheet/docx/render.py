@@ -150,7 +150,8 @@ def render_docx(report: Report, path, *, chart: bool = True) -> dict:
         if signoff_date:
             w.para(signoff_date, align=WD_ALIGN_PARAGRAPH.RIGHT, indent_chars=0, right_chars=4)
     core = w.doc.core_properties
-    core.title = clean(f"{report.agency}{report.year}年{report.spec.title_suffix}")[0]
-    core.author = clean(report.agency)[0]
+    # core properties hold at most 255 characters (python-docx raises beyond): cut there, never fail
+    core.title = clean(f"{report.agency}{report.year}年{report.spec.title_suffix}")[0][:255]
+    core.author = clean(report.agency)[0][:255]
     w.doc.save(path)
     return {"removed_chars": w.removed, "chart": chart_png is not None}
