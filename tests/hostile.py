@@ -119,3 +119,39 @@ def insert_raw(src, dst, sheet: str, needle: bytes, inserted: bytes) -> Path:
         return xml[:i] + inserted + xml[i:]
 
     return patch_sheet(src, dst, sheet, fn)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Raw mutations for the fuzz test (tests/test_fuzz.py): each takes the member list of a valid package and returns
+# the members of a damaged one.  Members are (name, bytes) pairs, written back with fresh CRCs by ``write_members``.
+# ---------------------------------------------------------------------------------------------------------------
+def members(src) -> list[tuple[str, bytes]]:
+    with zipfile.ZipFile(src) as z:
+        return [(i.filename, z.read(i.filename)) for i in z.infolist()]
+
+
+def write_members(dst, items: list[tuple[str, bytes]]) -> Path:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # duplicate names are one of the mutations
+        with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as z:
+            for name, data in items:
+                z.writestr(name, data)
+    return Path(dst)
+
+
+def mutate_bytes(data: bytes, op: str, at: float, blob: bytes, length: int) -> bytes:
+    """One edit of ``data`` at relative position ``at``: flip / delete / insert / duplicate / truncate."""
+    i = min(int(len(data) * at), max(len(data) - 1, 0))
+    if op == "flip" and data:
+        return data[:i] + bytes([data[i] ^ (blob[0] if blob else 0xFF) or 1]) + data[i + 1:]
+    if op == "delete":
+        return data[:i] + data[i + length:]
+    if op == "insert":
+        return data[:i] + blob + data[i:]
+    if op == "duplicate":
+        return data[:i] + data[i:i + length] * 3 + data[i:]
+    if op == "truncate":
+        return data[:i]
+    return data

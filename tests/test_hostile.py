@@ -372,3 +372,12 @@ def test_a_long_agency_gets_a_shortened_default_file_name(tmp_path, monkeypatch)
     made = list(tmp_path.glob("*.xlsx"))
     assert len(made) == 1 and len(made[0].name.encode()) < 200
     assert read(made[0]).agency == agency  # the workbook keeps the full name
+
+
+@pytest.mark.parametrize("serial", ["-106751991169", "1e15", "2958466"])
+def test_a_date_cell_out_of_any_calendar_is_exit_2_not_a_panic(serial, tmp_path, demo, capsys):
+    # found by tests/test_fuzz.py: calamine panicked (a BaseException) converting this 期间 date cell
+    bad = hostile.set_number(demo, tmp_path / "d.xlsx", "基本信息", "B6", serial)
+    code = main(["validate", str(bad)])
+    err = capsys.readouterr().err
+    assert code in (0, 1, 2) and "内部错误" not in err, err
