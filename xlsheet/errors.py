@@ -52,12 +52,15 @@ _ERRNO_REASON = {
 }
 
 
-def os_error_message(exc: OSError, path=None) -> str:
-    """A Chinese sentence for an ``OSError``, naming the path (``exc.filename``, else ``path``)."""
+def os_error_reason(exc: OSError) -> str:
+    """Why the operating system refused, in Chinese (the English strerror only for a rare errno)."""
     import errno
 
-    name = errno.errorcode.get(exc.errno or 0, "")
-    reason = _ERRNO_REASON.get(name) or (exc.strerror or type(exc).__name__)
+    return _ERRNO_REASON.get(errno.errorcode.get(exc.errno or 0, "")) or exc.strerror or type(exc).__name__
+
+
+def os_error_message(exc: OSError, path=None) -> str:
+    """A Chinese sentence for an ``OSError``, naming the path (``exc.filename``, else ``path``)."""
     target = exc.filename if exc.filename is not None else path
     where = f"“{target}”" if target is not None else "文件"
-    return f"无法读写{where}：{reason}"
+    return f"无法读写{where}：{os_error_reason(exc)}"

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from .errors import FileAccessError, FileBusyError, OutputExistsError, os_error_message
+from .errors import FileAccessError, FileBusyError, OutputExistsError, os_error_message, os_error_reason
 
 TMP_PREFIX = ".xlsheet-tmp-"
 STALE_SECONDS = 3600
@@ -134,7 +134,7 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None], *, overw
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise FileAccessError(f"无法创建输出文件夹“{path.parent}”：{os_error_message(exc).split('：', 1)[1]}") from None
+        raise FileAccessError(f"无法创建输出文件夹“{path.parent}”：{os_error_reason(exc)}") from None
     sweep_stale(path.parent)
     tmp = temp_path(path)
     try:
