@@ -85,8 +85,8 @@ class _SheetScan:
 
     def _far(self, ref: str) -> None:
         raise _Refused(f"的工作表“{self.sheet}”在 {ref} 处有内容，使用范围远超年报表格（每个工作表从 A1 起最多 "
-                       f"{MAX_SHEET_AREA:,} 个单元格）。请在 Excel 或 WPS 中删除远处多余的单元格内容（或整行、整列）后"
-                       "保存再试")
+                       f"{MAX_SHEET_AREA:,} 个单元格），已拒绝读取。请在 Excel 或 WPS 中删除远处多余的单元格内容"
+                       "（或整行、整列）后保存再试")
 
     def _reach(self, row: int, col: int, ref: str) -> None:
         if row > EXCEL_ROWS or col > EXCEL_COLS:
@@ -107,7 +107,7 @@ class _SheetScan:
         if local == "c":
             self.budget[0] -= 1
             if self.budget[0] < 0:
-                raise _Refused(f"的单元格过多（超过 {MAX_CELLS:,} 个），不是年报工作簿应有的规模")
+                raise _Refused(f"的单元格过多（超过 {MAX_CELLS:,} 个），不是年报工作簿应有的规模，已拒绝读取")
             ref = attrs.get("r")
             if ref:
                 self.row, self.col = self._corner(ref)
@@ -140,11 +140,11 @@ class _SheetScan:
             self.v_len += len(data)
             if self.v_len > MAX_NUMBER_CHARS:
                 raise _Refused(f"的工作表“{self.sheet}”单元格 {self.ref} 中的数字超过 {MAX_NUMBER_CHARS} 位，"
-                               "超出可处理的范围，请核对后重新填写")
+                               "超出可处理的范围，已拒绝读取。请核对后重新填写")
 
 
 def _no_dtd(*_args) -> None:
-    raise _Refused("：含有 XML 实体声明（DTD），这是恶意文件的特征")
+    raise _Refused("含有 XML 实体声明（DTD），这是恶意文件的特征，已拒绝读取")
 
 
 def _parser(scan: _SheetScan | None):
@@ -251,8 +251,8 @@ def preflight(path: str | os.PathLike, required: tuple[str, ...] = ("[Content_Ty
                 current = i.filename
                 _read_part(zf, i, sheets.get(i.filename), budget)
         except _Refused as exc:
-            where = "" if current in sheets else f"的部件 {current}"
-            raise InvalidWorkbookError(f"“{shown}”{where}{exc}，已拒绝读取") from None
+            where = "" if str(exc).startswith("的") else f"的部件 {current} "
+            raise InvalidWorkbookError(f"“{shown}”{where}{exc}") from None
         except expat.ExpatError as exc:
             raise InvalidWorkbookError(
                 f"“{shown}”已损坏：部件 {current} 不是有效的 XML（第 {exc.lineno} 行第 {exc.offset + 1} 列有不允许的"
