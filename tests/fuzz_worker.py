@@ -5,12 +5,13 @@ import io
 
 
 def run_commands(path: str, out_dir: str) -> list[tuple[str, int, str]]:
-    """(command, exit code, last stderr line) for read → validate → validate --write → report on ``path``."""
+    """(command, exit code, last stderr line) for validate, validate --write, report and new --from on ``path``."""
     from xlsheet.cli import main
 
     runs = {"validate": ["validate", path, "--json"],
             "write": ["validate", path, "--write", "-o", f"{out_dir}/checked.xlsx", "--overwrite"],
-            "report": ["report", path, "--force", "--no-chart", "--overwrite", "-o", f"{out_dir}/r.docx"]}
+            "report": ["report", path, "--force", "--no-chart", "--overwrite", "-o", f"{out_dir}/r.docx"],
+            "new --from": ["new", "--year", "2025", "--from", path, "--overwrite", "-o", f"{out_dir}/n.xlsx"]}
     results = []
     for name, args in runs.items():
         err = io.StringIO()
