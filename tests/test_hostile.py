@@ -381,3 +381,11 @@ def test_a_date_cell_out_of_any_calendar_is_exit_2_not_a_panic(serial, tmp_path,
     code = main(["validate", str(bad)])
     err = capsys.readouterr().err
     assert code in (0, 1, 2) and "内部错误" not in err, err
+
+
+@pytest.mark.parametrize("twin", ["xl/_rels/workbook.xml.rels", "XL/WORKSHEETS/SHEET4.XML"])
+def test_a_part_stored_twice_is_refused(twin, tmp_path, demo):
+    # found by tests/test_fuzz.py: calamine read one copy of the rels, openpyxl the other
+    items = hostile.members(demo) + [(twin, b"<Relationships/>")]
+    with pytest.raises(InvalidWorkbookError, match="重复"):
+        read(hostile.write_members(tmp_path / "twin.xlsx", items))

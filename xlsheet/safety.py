@@ -4,6 +4,7 @@ python-docx) sees them.  Every part is read once, streaming, in bounded memory; 
 Limits (generous for a real annual-report workbook, which is tens of KB with about 2,000 cells):
 * file size ≤ 20 MB; sum of uncompressed parts ≤ 60 MB; ≤ 2000 parts;
 * a part larger than 1 MB must not be compressed more than 100:1 (decompression bombs);
+* part names are unique (case-insensitively: readers disagree on which of two copies wins);
 * every part is read to its end, so zipfile checks its CRC-32: a flipped byte or a broken deflate stream is
   refused instead of being read as data;
 * every XML part must be well-formed (a raw control character such as ``\\x01`` is not) and may carry no DTD
@@ -240,6 +241,11 @@ def preflight(path: str | os.PathLike, required: tuple[str, ...] = ("[Content_Ty
                     f"“{shown}”中的部件 {i.filename} 压缩比异常（{i.file_size // max(i.compress_size, 1)}:1），"
                     "疑似“压缩炸弹”，已拒绝读取")
         names = {i.filename for i in infos}
+        seen: set[str] = set()
+        for i in infos:  # OPC part names are unique, case-insensitively; readers disagree on which copy wins
+            if i.filename.lower() in seen:
+                raise InvalidWorkbookError(f"“{shown}”中的部件 {i.filename} 重复出现，文件已损坏或被改动，已拒绝读取")
+            seen.add(i.filename.lower())
         missing = [r for r in required if r not in names]
         if missing:
             raise InvalidWorkbookError(f"“{shown}”不是{kind}（缺少 {', '.join(missing)}），可能是其他 Office 文件改了扩展名")

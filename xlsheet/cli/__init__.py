@@ -39,6 +39,12 @@ def main(argv=None) -> int:
     _utf8_console()
     parser = build_parser()
     args = parser.parse_args(argv)
+    if not args.debug:
+        import warnings
+
+        # openpyxl / python-docx warn in English about oddities of a damaged file (with a source path and line,
+        # which looks like a crash to a clerk); the outcome is reported in Chinese anyway
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"(openpyxl|docx)\b")
     try:
         return args.func(args)
     except XlsheetError as exc:
