@@ -137,9 +137,11 @@ def test_a_locked_output_is_a_clear_message(examples, tmp_path, monkeypatch, cap
     def locked(*a, **k):
         raise PermissionError(13, "Permission denied")
 
+    (tmp_path / "r.docx").write_bytes(b"open in Word")  # only an existing file can be locked
     monkeypatch.setattr(os, "replace", locked)
-    assert main(["report", str(examples / "demo_2024.xlsx"), "-o", str(tmp_path / "r.docx")]) == 2
+    assert main(["report", str(examples / "demo_2024.xlsx"), "-o", str(tmp_path / "r.docx"), "--overwrite"]) == 2
     assert "正在 Excel 或 WPS 中打开" in capsys.readouterr().err
+    assert (tmp_path / "r.docx").read_bytes() == b"open in Word"
     assert not list(tmp_path.glob(".xlsheet-*"))  # no temporary file left behind
 
 

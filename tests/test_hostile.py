@@ -1,6 +1,7 @@
 """Corrupt, renamed and hostile files are refused quickly with a clear Chinese message, never a traceback."""
 import io
 import os
+import re
 import subprocess
 import sys
 import time
@@ -138,3 +139,253 @@ def test_laughs_fixture_really_is_a_bomb():
     # the fixture must be what it claims: entities nesting 9 levels deep (10^9 expansions)
     assert LAUGHS.count("<!ENTITY") == 10 and "&lol8;" in LAUGHS
     assert io.BytesIO(LAUGHS.encode()).read(9) == b"<?xml ver"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Issue 9: classes 1–6 (files made by tests/hostile.py at test time; nothing hostile is committed)
+# ---------------------------------------------------------------------------------------------------------------
+from tests import hostile  # noqa: E402
+from xlsheet.cli import main  # noqa: E402
+
+HAN = re.compile("[\u4e00-\u9fff]")
+
+
+def _cli(*args, cwd=None, memory_mb=1024, timeout=60):
+    """Run ``python -m xlsheet`` in a child process under an address-space limit; returns (exit code, stderr,
+    wall seconds, peak RSS in MB).  A native abort shows as a negative exit code."""
+    import resource
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (memory_mb * 1024 * 1024, resource.RLIM_INFINITY))
+
+    start = time.monotonic()
+    proc = subprocess.Popen([sys.executable, "-m", "xlsheet", *map(str, args)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, cwd=cwd, preexec_fn=limit)
+    try:
+        err = proc.stderr.read().decode("utf-8", "replace")
+        _, status, usage = os.wait4(proc.pid, 0)
+    finally:
+        proc.stderr.close()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, err, time.monotonic() - start, usage.ru_maxrss / 1024
+
+
+def _refused(code, err, *words):
+    assert code == 2, err
+    assert err.startswith("错误：") and HAN.search(err) and "Traceback" not in err and "内部错误" not in err, err
+    for w in words:
+        assert w in err, err
+
+
+@pytest.mark.parametrize("ref", ["XFD1048576", "ZZ100000"])
+def test_far_cell_is_refused_by_every_command_before_any_reader(ref, tmp_path, demo):
+    bad = hostile.far_cell(demo, tmp_path / f"far_{ref}.xlsx", ref)
+    assert bad.stat().st_size < 40_000  # a tiny file
+    runs = [("validate", bad), ("validate", "--write", bad), ("report", bad, "--force", "-o", tmp_path / "r.docx"),
+            ("run", bad, "--out", tmp_path / "out"), ("new", "--year", "2025", "--from", bad, "-o", tmp_path / "n.xlsx"),
+            ("validate", demo, "--previous", bad)]
+    for args in runs:
+        code, err, seconds, peak_mb = _cli(*args)
+        _refused(code, err, ref, "表三")
+        assert seconds < 10 and peak_mb < 200, (args, seconds, peak_mb)
+    assert not (tmp_path / "r.docx").exists() and not (tmp_path / "n.xlsx").exists()
+
+
+def test_far_cell_preflight_is_cheap(tmp_path, demo):
+    from xlsheet.safety import preflight
+
+    bad = hostile.far_cell(demo, tmp_path / "far.xlsx", "XFD1048576")
+    start = time.monotonic()
+    with pytest.raises(InvalidWorkbookError, match="XFD1048576"):
+        preflight(bad)
+    assert time.monotonic() - start < 1
+
+
+@pytest.mark.parametrize("make", [
+    lambda demo, p: hostile.far_cell(demo, p, "XFD1048576", sheet="基本信息"),
+    lambda demo, p: hostile.far_cell(demo, p, "A1048576", sheet="正文", dimension=False),
+    lambda demo, p: hostile.patch_sheet(demo, p, "表二", lambda x: x.replace(
+        b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="A200:XFD1048576"/></mergeCells>', 1)
+        if b"<mergeCells" not in x else x.replace(b"<mergeCells", b'<mergeCells><mergeCell ref="A200:XFD1048576"/>'
+                                                 b"</mergeCells><mergeCellsX", 1)),
+])
+def test_far_references_anywhere_are_refused(make, tmp_path, demo):
+    bad = make(demo, tmp_path / "bad.xlsx")
+    with pytest.raises(InvalidWorkbookError, match="远超"):
+        read(bad)
+
+
+def test_a_lying_dimension_is_never_used_for_sizing(tmp_path, demo):
+    bad = hostile.huge_dimension(demo, tmp_path / "dim.xlsx")
+    code, err, seconds, peak_mb = _cli("validate", "--write", bad, memory_mb=1024)
+    assert code == 0, err
+    assert peak_mb < 200
+
+
+@pytest.mark.parametrize("part,at", [("xl/worksheets/sheet4.xml", 0.3), ("xl/worksheets/sheet4.xml", 0.8),
+                                     ("xl/worksheets/sheet2.xml", 0.5), ("xl/styles.xml", 0.5),
+                                     ("xl/workbook.xml", 0.6)])
+def test_a_flipped_byte_is_refused_by_every_command(part, at, tmp_path, demo, capsys):
+    bad = hostile.flip_byte(demo, tmp_path / "flip.xlsx", part, at)
+    for args in (["validate", str(bad)], ["validate", str(bad), "--write"], ["run", str(bad), "--out", str(tmp_path)],
+                 ["report", str(bad), "-o", str(tmp_path / "r.docx")],
+                 ["new", "--year", "2025", "--from", str(bad), "-o", str(tmp_path / "n.xlsx")]):
+        assert main(args) == 2, args
+        err = capsys.readouterr().err
+        assert "已损坏" in err and part in err, err
+    assert not list(tmp_path.glob("*.docx")) and not (tmp_path / "n.xlsx").exists()
+
+
+def test_a_raw_control_byte_in_sheet_xml_is_exit_2_everywhere(tmp_path, demo, capsys):
+    bad = hostile.set_text(demo, tmp_path / "ctl.xlsx", "基本信息", "B4", "某某\x01局", raw=True)
+    for args in (["validate", str(bad)], ["validate", str(bad), "--write"], ["run", str(bad), "--out", str(tmp_path)]):
+        assert main(args) == 2, args
+        assert "不是有效的 XML" in capsys.readouterr().err
+
+
+def _agency_cell(path):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    return wb["基本信息"]["B4"], wb["基本信息"]["B17"]
+
+
+def test_control_characters_are_cleaned_on_every_write_path_and_reported(tmp_path, demo, capsys):
+    from docx import Document
+
+    src = hostile.set_text(demo, tmp_path / "vt.xlsx", "基本信息", "B4", "示例市示例区_x000B_人民政府办公室", raw=True)
+    # a text quoted by a finding (CELL-TEXT quotes the raw cell) carries one too
+    src = hostile.set_text(src, tmp_path / "vt2.xlsx", "表二", "B11", "无_x000B_", raw=True)
+    assert read(src).meta["agency"] == "示例市示例区\x0b人民政府办公室"
+
+    assert main(["new", "--year", "2025", "--from", str(src), "-o", str(tmp_path / "n.xlsx")]) == 0
+    assert "控制字符" in capsys.readouterr().out
+    assert _agency_cell(tmp_path / "n.xlsx")[0].value == "示例市示例区人民政府办公室"
+
+    assert main(["validate", str(src), "--write", "-o", str(tmp_path / "v.xlsx")]) == 1
+    out = capsys.readouterr().out
+    assert "TEXT-CONTROL-CHARS" in out and "基本信息!B4" in out
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(tmp_path / "v.xlsx")["校验结果"]
+    messages = [c.value for c in sheet["E"] if c.value]
+    assert any("控制字符" in m for m in messages) and not any("\x0b" in m for m in messages)
+
+    assert main(["run", str(src), "--out", str(tmp_path / "out")]) == 1
+    assert main(["report", str(src), "--force", "-o", str(tmp_path / "r.docx")]) == 0
+    text = "\n".join(p.text for p in Document(tmp_path / "r.docx").paragraphs)
+    assert "示例市示例区人民政府办公室" in text and "\x0b" not in text
+
+    assert main(["new", "--year", "2025", "--agency", "某某\x0b局", "-o", str(tmp_path / "a.xlsx")]) == 0
+    assert "控制字符" in capsys.readouterr().out
+    assert _agency_cell(tmp_path / "a.xlsx")[0].value == "某某局"
+
+
+INJECTIONS = ['=HYPERLINK("http://example.invalid/x","点此查看")', "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)"]
+
+
+def _no_formulas(path, cells=("B4", "B17")):
+    """No formula in the 基本信息 cells that hold clerk text (the sheet's own status formulas are elsewhere)."""
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode()
+    found = {m[1]: m[0] for m in re.finditer(r'<c r="([A-Z]+\d+)"[^>]*?(?:/>|>.*?</c>)', xml)}
+    return all(c in found and "<f" not in found[c] for c in cells)
+
+
+@pytest.mark.parametrize("text", INJECTIONS)
+def test_agency_typed_as_a_formula_is_stored_as_text(text, tmp_path):
+    out = tmp_path / "n.xlsx"
+    assert main(["new", "--year", "2024", f"--agency={text}", "-o", str(out)]) == 0
+    cell, signoff = _agency_cell(out)
+    assert (cell.value, cell.data_type) == (text, "s") and (signoff.value, signoff.data_type) == (text, "s")
+    assert _no_formulas(out)
+    assert read(out).agency == text
+
+
+def test_new_from_carries_a_formula_only_as_text(tmp_path, demo):
+    src = hostile.set_text(demo, tmp_path / "inj.xlsx", "基本信息", "B17", "=cmd|' /C calc'!A0")
+    out = tmp_path / "n.xlsx"
+    assert main(["new", "--year", "2025", "--from", str(src), "-o", str(out)]) == 0
+    _, signoff = _agency_cell(out)
+    assert (signoff.value, signoff.data_type) == ("=cmd|' /C calc'!A0", "s")
+    assert _no_formulas(out)
+
+
+def test_import_of_a_formula_title_is_stored_as_text(tmp_path, capsys):
+    src = tmp_path / "inj.xlsx"
+    assert main(["new", "--year", "2024", "--agency", "=1+1", "-o", str(src)]) == 0
+    assert main(["report", str(src), "--force", "-o", str(tmp_path / "r.docx")]) == 0
+    assert main(["import", str(tmp_path / "r.docx"), "-o", str(tmp_path / "back.xlsx")]) == 0
+    cell, _ = _agency_cell(tmp_path / "back.xlsx")
+    assert (cell.value, cell.data_type) == ("=1+1", "s")
+    assert _no_formulas(tmp_path / "back.xlsx")
+
+
+def test_a_5000_digit_number_in_a_cell_is_refused_not_a_crash(tmp_path, demo, capsys):
+    bad = hostile.set_number(demo, tmp_path / "big.xlsx", "表三", "D8", "9" * 5000)
+    for args in (["validate", str(bad)], ["validate", str(bad), "--write"], ["run", str(bad), "--out", str(tmp_path)]):
+        assert main(args) == 2
+        assert "D8" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("raw", ["9" * 5000, "1" + "0" * 20, "1e300"])
+def test_a_huge_number_typed_as_text_or_number_is_a_finding(raw, tmp_path, demo, capsys):
+    make = hostile.set_number if raw == "1e300" else hostile.set_text
+    bad = make(demo, tmp_path / "big.xlsx", "表三", "D8", raw)
+    assert main(["validate", str(bad), "--write", "--json"]) == 1
+    assert "CELL-TEXT" in capsys.readouterr().out
+    assert main(["report", str(bad), "--force", "-o", str(tmp_path / "r.docx")]) == 0
+
+
+def test_a_5000_digit_number_in_the_text_is_no_crash(tmp_path, demo):
+    bad = hostile.set_text(demo, tmp_path / "t.xlsx", "正文", "B7", f"全年新收政府信息公开申请{'9' * 5000}件。")
+    assert main(["validate", str(bad)]) == 1  # TEXT-REQUEST-COUNT: the number does not match 表三
+    assert main(["run", str(bad), "--out", str(tmp_path / "out")]) == 1
+
+
+@pytest.mark.parametrize("year", ["20244", "-1", "0"])
+def test_a_year_out_of_range_is_a_finding(year, tmp_path, demo, capsys):
+    bad = hostile.set_number(demo, tmp_path / "y.xlsx", "基本信息", "B5", year)
+    assert main(["validate", str(bad)]) == 1
+    assert "META-YEAR" in capsys.readouterr().out
+    assert main(["report", str(bad), "-o", str(tmp_path / "r.docx")]) == 1
+    assert main(["run", str(bad), "--out", str(tmp_path / "out")]) == 1
+    assert main(["new", "--year", "2025", "--from", str(bad), "-o", str(tmp_path / "n.xlsx")]) == 0
+
+
+def test_a_5000_character_agency_does_not_break_report_or_run(tmp_path, demo):
+    from docx import Document
+
+    long_name = "某某" * 2500
+    bad = hostile.set_text(demo, tmp_path / "long.xlsx", "基本信息", "B4", long_name)
+    assert main(["report", str(bad), "--force", "-o", str(tmp_path / "r.docx")]) == 0
+    doc = Document(tmp_path / "r.docx")
+    assert doc.core_properties.title == long_name[:255] and len(doc.core_properties.author) == 255
+    assert long_name in doc.paragraphs[0].text or any(long_name in p.text for p in doc.paragraphs[:3])
+    assert main(["run", str(bad), "--out", str(tmp_path / "out")]) in (0, 1)
+
+
+def test_a_long_agency_gets_a_shortened_default_file_name(tmp_path, monkeypatch):
+    agency = "某某省某某市某某区" * 14  # 126 characters: 378 bytes, more than a file name may hold
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "--year", "2024", "--agency", agency]) == 0
+    made = list(tmp_path.glob("*.xlsx"))
+    assert len(made) == 1 and len(made[0].name.encode()) < 200
+    assert read(made[0]).agency == agency  # the workbook keeps the full name
+
+
+@pytest.mark.parametrize("serial", ["-106751991169", "1e15", "2958466"])
+def test_a_date_cell_out_of_any_calendar_is_exit_2_not_a_panic(serial, tmp_path, demo, capsys):
+    # found by tests/test_fuzz.py: calamine panicked (a BaseException) converting this 期间 date cell
+    bad = hostile.set_number(demo, tmp_path / "d.xlsx", "基本信息", "B6", serial)
+    code = main(["validate", str(bad)])
+    err = capsys.readouterr().err
+    assert code in (0, 1, 2) and "内部错误" not in err, err
+
+
+@pytest.mark.parametrize("twin", ["xl/_rels/workbook.xml.rels", "XL/WORKSHEETS/SHEET4.XML"])
+def test_a_part_stored_twice_is_refused(twin, tmp_path, demo):
+    # found by tests/test_fuzz.py: calamine read one copy of the rels, openpyxl the other
+    items = hostile.members(demo) + [(twin, b"<Relationships/>")]
+    with pytest.raises(InvalidWorkbookError, match="重复"):
+        read(hostile.write_members(tmp_path / "twin.xlsx", items))

@@ -35,3 +35,32 @@ class ReportBlockedError(XlsheetError):
 
 class NotAReportError(XlsheetError):
     """A readable document that is not an annual report in the official layout (import)."""
+
+
+class FileAccessError(XlsheetError):
+    """The operating system refused to read or write a file: permissions, a file where a folder is needed (or the
+    reverse), a name too long, a full disk.  The message names the path."""
+
+
+_ERRNO_REASON = {
+    "EACCES": "没有访问权限", "EPERM": "操作不被允许（没有权限）", "EROFS": "所在磁盘或文件夹是只读的",
+    "ENOSPC": "磁盘空间不足", "EDQUOT": "超出磁盘配额", "ENOENT": "文件或文件夹不存在",
+    "ENOTDIR": "路径中有一部分是文件而不是文件夹", "EISDIR": "这是一个文件夹，不是文件", "EEXIST": "已存在同名的文件",
+    "ENAMETOOLONG": "文件名或路径过长", "EBUSY": "文件正被占用", "ETXTBSY": "文件正被占用", "EIO": "磁盘读写出错",
+    "EMFILE": "打开的文件过多", "ENFILE": "打开的文件过多", "EXDEV": "不能跨磁盘移动文件", "ELOOP": "路径中的链接循环",
+    "EINVAL": "文件名或路径无效",
+}
+
+
+def os_error_reason(exc: OSError) -> str:
+    """Why the operating system refused, in Chinese (the English strerror only for a rare errno)."""
+    import errno
+
+    return _ERRNO_REASON.get(errno.errorcode.get(exc.errno or 0, "")) or exc.strerror or type(exc).__name__
+
+
+def os_error_message(exc: OSError, path=None) -> str:
+    """A Chinese sentence for an ``OSError``, naming the path (``exc.filename``, else ``path``)."""
+    target = exc.filename if exc.filename is not None else path
+    where = f"“{target}”" if target is not None else "文件"
+    return f"无法读写{where}：{os_error_reason(exc)}"

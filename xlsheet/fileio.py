@@ -1,58 +1,166 @@
-"""Writing files without losing anything: atomic replace, refuse to overwrite unless asked, keep a backup."""
+"""Writing files without losing anything.
+
+Contract of :func:`atomic_write`:
+* the new content is written to a temporary file beside the target (``.xlsheet-tmp-<pid>-<random><ext>``, created
+  with the process umask, so outputs on shared folders get the same permissions as any other new file) and moved
+  into place in one step, so a crash never leaves half a file;
+* without ``overwrite`` the publish is exclusive (``os.link`` of the finished temporary file; where links are not
+  supported, an ``O_EXCL`` reservation): of several processes writing one new target, exactly one wins and the
+  others get :class:`OutputExistsError` — nothing is replaced;
+* with ``overwrite`` the old file is first kept as ``NAME.bak.ext`` — ONE backup, replaced by the next one, made
+  atomically (a hard link, or a copy written to a temporary file and renamed), so a full disk never leaves a
+  truncated backup;
+* every ``OSError`` becomes :class:`FileAccessError` (Chinese, naming the path) and leaves no temporary file;
+* temporary files older than an hour (left by a killed process) are swept from the target's folder.
+"""
 from __future__ import annotations
 
+import gc
 import os
+import secrets
 import shutil
-import tempfile
+import sys
+import time
 from pathlib import Path
 from typing import Callable
 
-from .errors import FileBusyError, OutputExistsError
+from .errors import FileAccessError, FileBusyError, OutputExistsError, os_error_message, os_error_reason
+
+TMP_PREFIX = ".xlsheet-tmp-"
+STALE_SECONDS = 3600
 
 
-def free_path(path: Path) -> Path:
-    """``path`` if it does not exist, else ``name(2).ext``, ``name(3).ext``… (what Windows users expect)."""
-    if not path.exists():
-        return path
-    n = 2
-    while True:
-        candidate = path.with_name(f"{path.stem}({n}){path.suffix}")
-        if not candidate.exists():
-            return candidate
-        n += 1
+def temp_path(target: Path) -> Path:
+    """A fresh, recognisable temporary name beside ``target`` (short: never longer than the target's name)."""
+    return target.with_name(f"{TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}{target.suffix[:16]}")
+
+
+def sweep_stale(folder: Path, max_age: float = STALE_SECONDS) -> int:
+    """Remove xlsheet temporary files older than ``max_age`` seconds from ``folder``; returns how many."""
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    now = time.time()
+    for entry in entries:
+        if entry.name.startswith(".xlsheet-") and entry.is_file(follow_symlinks=False):
+            try:
+                if now - entry.stat(follow_symlinks=False).st_mtime > max_age:
+                    os.unlink(entry.path)
+                    removed += 1
+            except OSError:
+                pass
+    return removed
+
+
+def _create(path: Path) -> None:
+    """Create ``path`` exclusively with mode 0666 & ~umask (what any program's new file gets)."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+
+
+def _unlink_quietly(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def backup_path(path: Path) -> Path:
+    return path.with_name(f"{path.stem}.bak{path.suffix}")
 
 
 def backup(path: Path) -> Path:
-    """Copy ``path`` to a free ``name.bak.ext`` beside it and return the copy's path."""
-    target = free_path(path.with_name(f"{path.stem}.bak{path.suffix}"))
-    shutil.copy2(path, target)
+    """Keep the current ``path`` as ``NAME.bak.ext`` (replacing an older backup) atomically; returns its path."""
+    target = backup_path(path)
+    tmp = temp_path(path)
+    try:
+        try:
+            os.link(path, tmp)  # the old file itself becomes the backup: no copy, no space needed
+        except OSError:
+            shutil.copy2(path, tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        _unlink_quietly(tmp)
+        raise
     return target
 
 
-def atomic_write(path: str | os.PathLike, write: Callable[[str], None], *, overwrite: bool = False) -> Path:
-    """Call ``write(tmp)`` to produce the file, then move it into place in one step.
+def _publish_new(tmp: Path, path: Path) -> None:
+    """Move ``tmp`` to ``path`` only if ``path`` does not exist, atomically."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise OutputExistsError(_exists_message(path)) from None
+    except OSError:
+        # no hard links here (some network shares, FAT): reserve the name exclusively, then replace it
+        try:
+            _create(path)
+        except FileExistsError:
+            raise OutputExistsError(_exists_message(path)) from None
+        os.replace(tmp, path)
+        return
+    os.unlink(tmp)
 
-    A crash or an exception leaves any existing file untouched.  Without ``overwrite`` an existing file is never
-    replaced (:class:`OutputExistsError`); with it, the old file is first kept as a ``.bak`` copy.
-    """
+
+def _exists_message(path: Path) -> str:
+    return f"文件“{path}”已存在，未覆盖。请换一个文件名，或加 --overwrite（原文件会先备份为 .bak）。"
+
+
+def _call_writer(write: Callable[[str], None], tmp: Path):
+    """``write(tmp)``; an OSError is returned (not raised) after the writer's half-closed objects are collected
+    quietly (a ZipFile left open by a failed save would print "Exception ignored …" at exit)."""
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda *_: None
+    try:
+        try:
+            write(str(tmp))
+            return None
+        except OSError as exc:
+            failure = OSError(exc.errno, exc.strerror, exc.filename)
+        gc.collect()
+        return failure
+    finally:
+        sys.unraisablehook = hook
+
+
+def atomic_write(path: str | os.PathLike, write: Callable[[str], None], *, overwrite: bool = False) -> Path:
+    """Call ``write(tmp)`` to produce the file, then move it into place in one step (see the module docstring)."""
     path = Path(path)
+    if path.is_dir():
+        raise FileAccessError(f"“{path}”是一个文件夹，不能作为输出文件，请指定文件名")
     if path.exists() and not overwrite:
-        raise OutputExistsError(f"文件“{path}”已存在，未覆盖。请换一个文件名，或加 --overwrite（原文件会先备份为 .bak）。")
+        raise OutputExistsError(_exists_message(path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".xlsheet-", suffix=path.suffix, dir=path.parent)
-        os.close(fd)
+    except OSError as exc:
+        raise FileAccessError(f"无法创建输出文件夹“{path.parent}”：{os_error_reason(exc)}") from None
+    sweep_stale(path.parent)
+    tmp = temp_path(path)
+    try:
+        _create(tmp)
     except PermissionError:
         raise FileBusyError(f"无法在“{path.parent}”中写文件（没有写入权限）") from None
+    except OSError as exc:
+        raise FileAccessError(os_error_message(exc, path.parent)) from None
     try:
-        write(tmp)
-        if path.exists():
+        failure = _call_writer(write, tmp)
+        if failure is not None:
+            raise FileAccessError(os_error_message(failure, path))
+        if overwrite and path.exists():
+            try:
+                shutil.copymode(path, tmp)  # a replaced file keeps its permissions
+            except OSError:
+                pass
             backup(path)
-        os.replace(tmp, path)
+            os.replace(tmp, path)
+        else:
+            _publish_new(tmp, path)
     except PermissionError:
         # On Windows a file open in Excel or WPS cannot be replaced.
         raise FileBusyError(f"无法写入“{path}”：文件可能正在 Excel 或 WPS 中打开，请关闭后重试") from None
+    except OSError as exc:
+        raise FileAccessError(os_error_message(exc, path)) from None
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        _unlink_quietly(tmp)
     return path

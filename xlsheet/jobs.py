@@ -146,7 +146,7 @@ def run(src, out_dir, previous=None) -> RunOutcome:
     src = Path(src)
     out = Path(out_dir)
     result = check(src, previous)
-    checked, _ = write_validated_copy(src, result, out / f"{src.stem}_校验{src.suffix}")
+    checked, _ = write_validated_copy(src, result, out / f"{src.stem}_校验{src.suffix}", overwrite=True)
     findings_json = out / f"{src.stem}_校验结果.json"
     text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
     atomic_write(findings_json, lambda p: Path(p).write_text(text, encoding="utf-8"), overwrite=True)

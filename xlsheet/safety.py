@@ -1,16 +1,29 @@
-"""Pre-flight checks that refuse corrupt, renamed or hostile files before any XML parser or reader sees them.
+"""Pre-flight checks that refuse corrupt, renamed or hostile files before any reader (calamine, openpyxl,
+python-docx) sees them.  Every part is read once, streaming, in bounded memory; a normal workbook costs a few ms.
 
-Costs about a millisecond: only the zip central directory and the first bytes of each XML part are read.
-Limits (generous for a real annual-report workbook, which is tens of KB):
+Limits (generous for a real annual-report workbook, which is tens of KB with about 2,000 cells):
 * file size ≤ 20 MB; sum of uncompressed parts ≤ 60 MB; ≤ 2000 parts;
 * a part larger than 1 MB must not be compressed more than 100:1 (decompression bombs);
-* no XML part may carry a DTD (<!DOCTYPE / <!ENTITY): OOXML never needs one, and entity tricks
-  (billion laughs, XXE) all need it.  defusedxml stays installed underneath as a second line of defence.
+* part names are unique (case-insensitively: readers disagree on which of two copies wins);
+* every part is read to its end, so zipfile checks its CRC-32: a flipped byte or a broken deflate stream is
+  refused instead of being read as data;
+* every XML part must be well-formed (a raw control character such as ``\\x01`` is not) and may carry no DTD
+  (<!DOCTYPE / <!ENTITY): OOXML never needs one, and entity tricks (billion laughs, XXE) all need it;
+* worksheets are scanned for cell positions (``<c r=…>``, merged ranges, hyperlinks): the area from A1 to the
+  farthest one may hold at most ``MAX_SHEET_AREA`` cells, the workbook at most ``MAX_CELLS`` cells, and a numeric
+  cell at most ``MAX_NUMBER_CHARS`` characters.  Readers allocate by that area (calamine aborted the process on one
+  cell at XFD1048576), so a far cell is refused here.  ``<dimension>`` is never trusted and never used for sizing.
+defusedxml stays installed underneath as a second line of defence.
 """
 from __future__ import annotations
 
 import os
+import posixpath
+import re
+import sys
 import zipfile
+import zlib
+from xml.parsers import expat
 
 from .errors import InvalidWorkbookError
 
@@ -19,6 +32,24 @@ MAX_TOTAL = 60 * 1024 * 1024
 MAX_PARTS = 2000
 MAX_RATIO = 100
 RATIO_FLOOR = 1024 * 1024
+MAX_SHEET_AREA = 200_000   # cells from A1 to the farthest cell of one worksheet (an annual-report table: ~1,000)
+MAX_CELLS = 300_000        # <c> elements in the whole workbook
+MAX_NUMBER_CHARS = 400     # characters of one numeric cell value (Excel writes at most ~25)
+MAX_TEXT = 32767           # characters of one cell's text: Excel's own limit (the reader enforces it)
+EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384
+_CHUNK = 1 << 20
+_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
+_WORKSHEET_REL = ("/worksheet", "/dialogsheet")
+
+# Python refuses int() of more than 4,300 digits (a guard against quadratic parsing).  Text from a workbook is
+# bounded by MAX_TEXT, so a run of digits in 正文 costs at most ~1 ms to convert: allow that many, so that checks
+# reading numbers out of the clerk's text never fail on a pasted 5,000-digit number.
+if hasattr(sys, "get_int_max_str_digits") and 0 < sys.get_int_max_str_digits() < MAX_TEXT + 1:
+    sys.set_int_max_str_digits(MAX_TEXT + 1)
+
+
+class _Refused(Exception):
+    """Raised inside the scanner with the Chinese reason (the part name is added by the caller)."""
 
 
 def _sniff(head: bytes) -> str:
@@ -32,6 +63,148 @@ def _sniff(head: bytes) -> str:
     if head.startswith(b"PK"):
         return "文件已损坏或不完整（可能下载或拷贝中断），请重新获取原文件"
     return "文件内容不是 Excel 工作簿（.xlsx），可能是其他类型的文件被改了扩展名或文件已损坏"
+
+
+def col_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+class _SheetScan:
+    """Expat handlers for one worksheet: track the farthest cell (explicit ``r`` or implied by position)."""
+
+    def __init__(self, sheet: str, budget: list[int]):
+        self.sheet, self.budget = sheet, budget
+        self.row = self.col = 0
+        self.max_row = self.max_col = 0
+        self.numeric = False
+        self.in_v = False
+        self.v_len = 0
+        self.ref = ""
+
+    def _far(self, ref: str) -> None:
+        raise _Refused(f"的工作表“{self.sheet}”在 {ref} 处有内容，使用范围远超年报表格（每个工作表从 A1 起最多 "
+                       f"{MAX_SHEET_AREA:,} 个单元格），已拒绝读取。请在 Excel 或 WPS 中删除远处多余的单元格内容"
+                       "（或整行、整列）后保存再试")
+
+    def _reach(self, row: int, col: int, ref: str) -> None:
+        if row > EXCEL_ROWS or col > EXCEL_COLS:
+            self._far(ref)
+        if row > self.max_row or col > self.max_col:
+            self.max_row, self.max_col = max(self.max_row, row), max(self.max_col, col)
+            if self.max_row * self.max_col > MAX_SHEET_AREA:
+                self._far(ref)
+
+    def _corner(self, ref: str) -> tuple[int, int]:
+        m = _REF.fullmatch(ref.strip())
+        if m is None:
+            self._far(ref[:40])
+        return int(m[2]), col_number(m[1])
+
+    def start(self, name: str, attrs: dict) -> None:
+        local = name.rpartition(":")[2]
+        if local == "c":
+            self.budget[0] -= 1
+            if self.budget[0] < 0:
+                raise _Refused(f"的单元格过多（超过 {MAX_CELLS:,} 个），不是年报工作簿应有的规模，已拒绝读取")
+            ref = attrs.get("r")
+            if ref:
+                self.row, self.col = self._corner(ref)
+            else:
+                self.col += 1
+                ref = f"第{self.row}行第{self.col}列"
+            self.ref = ref
+            self._reach(self.row, self.col, ref)
+            self.numeric = attrs.get("t", "n") == "n"
+        elif local == "row":
+            r = attrs.get("r")
+            if r is not None and not (r.isdigit() and len(r) <= 7):
+                self._far(f"第{r[:20]}行")
+            self.row = int(r) if r is not None else self.row + 1
+            self.col = 0
+        elif local == "v":
+            self.in_v, self.v_len = True, 0
+        elif local in ("mergeCell", "hyperlink"):
+            # openpyxl materialises every cell of a merged range or a hyperlink's range
+            for part in (attrs.get("ref") or "").split(":"):
+                if part:
+                    self._reach(*self._corner(part), ref=attrs.get("ref", "")[:40])
+
+    def end(self, name: str) -> None:
+        if self.in_v and name.rpartition(":")[2] == "v":
+            self.in_v = False
+
+    def chars(self, data: str) -> None:
+        if self.in_v and self.numeric:
+            self.v_len += len(data)
+            if self.v_len > MAX_NUMBER_CHARS:
+                raise _Refused(f"的工作表“{self.sheet}”单元格 {self.ref} 中的数字超过 {MAX_NUMBER_CHARS} 位，"
+                               "超出可处理的范围，已拒绝读取。请核对后重新填写")
+
+
+def _no_dtd(*_args) -> None:
+    raise _Refused("含有 XML 实体声明（DTD），这是恶意文件的特征，已拒绝读取")
+
+
+def _parser(scan: _SheetScan | None):
+    p = expat.ParserCreate()
+    p.StartDoctypeDeclHandler = _no_dtd
+    p.EntityDeclHandler = _no_dtd
+    p.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    if scan is not None:
+        p.buffer_text = True
+        p.StartElementHandler = scan.start
+        p.EndElementHandler = scan.end
+        p.CharacterDataHandler = scan.chars
+    return p
+
+
+def _worksheets(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+    """part name → sheet name, for the worksheets workbook.xml points at (plus any part under xl/worksheets/)."""
+    found = {n: posixpath.basename(n) for n in names if re.fullmatch(r"xl/worksheets/[^/]+\.xml", n)}
+    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+        return found
+    from defusedxml import ElementTree as SafeET
+
+    try:
+        rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        book = SafeET.fromstring(zf.read("xl/workbook.xml"))
+    except Exception:  # damaged or hostile XML: the full pass below says so precisely
+        return found
+    targets = {}
+    for rel in rels:
+        if str(rel.get("Type", "")).endswith(_WORKSHEET_REL):
+            target = str(rel.get("Target", ""))
+            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+            targets[rel.get("Id")] = part
+            found.setdefault(part, posixpath.basename(part))
+    rid = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    for sheet in book.iter("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet"):
+        part = targets.get(sheet.get(rid))
+        if part:
+            found[part] = sheet.get("name") or found.get(part, part)
+    return found
+
+
+def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None, budget: list[int]) -> None:
+    """Read ``info`` to its end (zipfile verifies the CRC there), checking XML parts as described above."""
+    is_xml = info.filename.endswith((".xml", ".rels"))
+    parser = _parser(_SheetScan(sheet, budget) if sheet is not None else None) if is_xml else None
+    first = True
+    with zf.open(info) as part:
+        while True:
+            chunk = part.read(_CHUNK)
+            if first and info.filename.endswith(".vml"):
+                lowered = chunk[:4096].lower()
+                if b"<!doctype" in lowered or b"<!entity" in lowered:
+                    _no_dtd()
+            first = False
+            if parser is not None:
+                parser.Parse(chunk, not chunk)
+            if not chunk:
+                break
 
 
 def preflight(path: str | os.PathLike, required: tuple[str, ...] = ("[Content_Types].xml", "xl/workbook.xml"),
@@ -52,7 +225,7 @@ def preflight(path: str | os.PathLike, required: tuple[str, ...] = ("[Content_Ty
         head = fh.read(1024)
     try:
         zf = zipfile.ZipFile(name)
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
         raise InvalidWorkbookError(f"无法打开“{shown}”：{_sniff(head)}") from None
     with zf:
         infos = zf.infolist()
@@ -68,16 +241,29 @@ def preflight(path: str | os.PathLike, required: tuple[str, ...] = ("[Content_Ty
                     f"“{shown}”中的部件 {i.filename} 压缩比异常（{i.file_size // max(i.compress_size, 1)}:1），"
                     "疑似“压缩炸弹”，已拒绝读取")
         names = {i.filename for i in infos}
+        seen: set[str] = set()
+        for i in infos:  # OPC part names are unique, case-insensitively; readers disagree on which copy wins
+            if i.filename.lower() in seen:
+                raise InvalidWorkbookError(f"“{shown}”中的部件 {i.filename} 重复出现，文件已损坏或被改动，已拒绝读取")
+            seen.add(i.filename.lower())
         missing = [r for r in required if r not in names]
         if missing:
             raise InvalidWorkbookError(f"“{shown}”不是{kind}（缺少 {', '.join(missing)}），可能是其他 Office 文件改了扩展名")
+        budget = [MAX_CELLS]
+        current = ""
         try:
+            sheets = _worksheets(zf, names)
             for i in infos:
-                if i.filename.endswith((".xml", ".rels", ".vml")):
-                    with zf.open(i) as part:
-                        start = part.read(4096).lower()
-                    if b"<!doctype" in start or b"<!entity" in start:
-                        raise InvalidWorkbookError(
-                            f"“{shown}”的部件 {i.filename} 含有 XML 实体声明（DTD），这是恶意文件的特征，已拒绝读取")
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-            raise InvalidWorkbookError(f"“{shown}”已损坏，无法读取（{type(exc).__name__}）") from None
+                current = i.filename
+                _read_part(zf, i, sheets.get(i.filename), budget)
+        except _Refused as exc:
+            where = "" if str(exc).startswith("的") else f"的部件 {current} "
+            raise InvalidWorkbookError(f"“{shown}”{where}{exc}") from None
+        except expat.ExpatError as exc:
+            raise InvalidWorkbookError(
+                f"“{shown}”已损坏：部件 {current} 不是有效的 XML（第 {exc.lineno} 行第 {exc.offset + 1} 列有不允许的"
+                "字符或结构错误）。请重新获取原文件，或在 Excel / WPS 中打开后另存为 .xlsx 再试") from None
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as exc:
+            detail = "校验和不符" if "CRC" in str(exc) else type(exc).__name__
+            raise InvalidWorkbookError(
+                f"“{shown}”已损坏（部件 {current or '?'} 的数据{detail}），可能是下载或拷贝中断，请重新获取原文件") from None

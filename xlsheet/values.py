@@ -5,7 +5,10 @@ Contract of :func:`parse_cell`:
 * ``"0　"``, full-width digits, ``"+2"``, ``"1,234"``, ``"104.85万元"`` parse to numbers, and ``note`` says in Chinese
   what was normalised so the clerk can see it;
 * anything else that is not a number stays TEXT with the raw text kept;
-* integral numbers become ``int``; others become ``Decimal`` (exact, so 万元 sums do not drift).
+* integral numbers become ``int``; others become ``Decimal`` (exact, so 万元 sums do not drift);
+* a number of magnitude ≥ 10^15 (beyond Excel's 15 significant digits; no count or 万元 amount is that large),
+  infinity, NaN, or a numeric text of more than 40 characters stays TEXT (the validator reports it), so nothing
+  downstream meets an overflowing sum or a 5,000-digit integer.
 """
 from __future__ import annotations
 
@@ -20,6 +23,9 @@ from enum import Enum
 _SPACES = "\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff\t\r\n "
 _UNITS = ("万元", "件", "条", "项", "个", "次")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+MAX_MAGNITUDE = 10 ** 15
+_MAX_NUMBER_TEXT = 40
+_OUT_OF_RANGE = "数值超出可处理的范围"
 
 
 class State(str, Enum):
@@ -49,6 +55,8 @@ def _from_number(n, raw, note=None) -> CellValue:
         if n != n or n in (float("inf"), float("-inf")):
             return CellValue(State.TEXT, None, raw, "不是有效数字")
         n = Decimal(repr(n))
+    if abs(n) >= MAX_MAGNITUDE:
+        return CellValue(State.TEXT, None, raw, _OUT_OF_RANGE)
     if isinstance(n, Decimal) and n == n.to_integral_value():
         n = int(n)
     return CellValue(State.ZERO if n == 0 else State.NUMBER, n, raw, note)
@@ -85,6 +93,8 @@ def parse_cell(raw: object) -> CellValue:
         notes.append("去除了正号")
     if not _NUMBER.match(norm):
         return CellValue(State.TEXT, None, raw, None)
+    if len(norm) > _MAX_NUMBER_TEXT:
+        return CellValue(State.TEXT, None, raw, _OUT_OF_RANGE)
     try:
         number = Decimal(norm)
     except InvalidOperation:  # pragma: no cover - guarded by the regex

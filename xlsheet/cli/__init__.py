@@ -2,7 +2,8 @@
 each sub-command lives in its own ``cmd_*`` module with a ``register(subparsers)`` function.
 
 Exit codes: 0 success (validate: no errors), 1 validation errors (or report refused because of them),
-2 unreadable or invalid input / refused output, 3 unexpected internal error (message only; --debug shows more).
+2 unreadable or invalid input / refused output / a file the operating system refused (Chinese, naming the path),
+3 unexpected internal error (message only; --debug shows more).
 """
 from __future__ import annotations
 
@@ -40,11 +41,22 @@ def main(argv=None) -> int:
     _utf8_console()
     parser = build_parser()
     args = parser.parse_args(argv)
+    if not args.debug:
+        import warnings
+
+        # openpyxl / python-docx warn in English about oddities of a damaged file (with a source path and line,
+        # which looks like a crash to a clerk); the outcome is reported in Chinese anyway
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"(openpyxl|docx)\b")
     try:
         return args.func(args)
     except XlsheetError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # a path the OS refused (permissions, a file where a folder is needed, disk full…)
+        from ..errors import os_error_message
+
+        print(f"错误：{os_error_message(exc)}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130

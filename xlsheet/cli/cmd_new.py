@@ -29,8 +29,12 @@ def _cmd_new(args) -> int:
     else:
         path = new_workbook(out, args.year, agency, variants=variants, overwrite=args.overwrite, **prefill)
     from ..spec import spec_for_year
+    from ..textsafe import count_illegal
 
     print(f"已生成：{path}（{spec_for_year(args.year).name}）")
+    removed = count_illegal(agency, prefill)
+    if removed:
+        print(f"注意：机关名称等文字中有 {removed} 个不可见的控制字符（如粘贴带入的垂直制表符），已删除，请核对。")
     if args.from_path:
         carried = [k for k in prefill.get("values", {}) if k.startswith("t3.carry")]
         print(f"已从上一年度带入基本信息，并预填“二、上年结转政府信息公开申请数量”{len(carried)}格。")

@@ -19,7 +19,7 @@ def _cmd_validate(args) -> int:
     if args.write:
         from ..validation.writeback import write_validated_copy
 
-        path, replaced = write_validated_copy(args.file, result, args.output)
+        path, replaced = write_validated_copy(args.file, result, args.output, overwrite=args.overwrite or None)
         note = "（已替换上次的校验副本，旧副本备份为 .bak）" if replaced else ""
         print(f"已写出带“校验结果”工作表的副本：{path}{note}", file=sys.stderr if args.json else sys.stdout)
     return 0 if result.ok else 1
@@ -46,6 +46,7 @@ def register(sub) -> None:
     v.add_argument("--json", action="store_true", help="以 JSON 输出")
     v.add_argument("--write", action="store_true", help="另存一份带“校验结果”工作表和标记的副本（不改原文件）")
     v.add_argument("-o", "--output", help="--write 的输出文件（默认：原名_校验.xlsx）")
+    v.add_argument("--overwrite", action="store_true", help="-o 指定的文件已存在时覆盖（原文件先备份为 .bak）")
     v.add_argument("--previous", help="上一年度工作簿，用于跨年度核对")
     v.add_argument("--all", action="store_true", help="显示全部问题（默认最多 60 条）")
     mode = v.add_mutually_exclusive_group()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..report import Report
-from . import checks_arith, checks_cells, checks_meta, checks_text, checks_xyear  # noqa: F401  (registers)
+from . import checks_arith, checks_cells, checks_input, checks_meta, checks_text, checks_xyear  # noqa: F401
 from .assess import assess
 from .catalogue import rules_for
 from .findings import Result

@@ -11,6 +11,7 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from ..textsafe import clean_text, write_text_cell
 from ..workbook import styles
 from ..workbook.layout import RESULT_SHEET
 from .findings import SEVERITY_LABEL, Result, verdict
@@ -65,7 +66,7 @@ def mark_cells(wb, result: Result) -> int:
                                                         fill=PatternFill("solid", fgColor=colour)))
         target = ws[cell]
         if target.comment is None:  # never replace a clerk's own note
-            target.comment = Comment("\n".join(messages)[:2000], NOTE_AUTHOR, width=320, height=160)
+            target.comment = Comment(clean_text("\n".join(messages))[:2000], NOTE_AUTHOR, width=320, height=160)
     return len(notes)
 
 
@@ -84,7 +85,7 @@ def write_result_sheet(wb, result: Result) -> None:
         ws.column_dimensions[c.column_letter].width = w
     for r, entry in enumerate(result_entries(result, order), start=5):
         for i, v in enumerate(entry.row(), start=1):
-            c = ws.cell(row=r, column=i, value=v)
+            c = write_text_cell(ws, r, i, v)  # findings quote the clerk's text: never a formula or illegal char
             c.border, c.alignment = styles.BORDER, styles.LEFT
             c.font = styles.LABEL
         # wrapped 说明 must not overlap the next row: about two columns of width per Chinese character

@@ -18,6 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 
 from ..spec import Spec, Table, spec_for_year
+from ..textsafe import clean_text, set_cell, write_text_cell
 from . import names, styles
 from .layout import (GRID_TOP, HINT_ROW, META_SHEET, META_TOP, STATUS_ROW, TEXT_SHEET, TEXT_TOP, TITLE_ROW,
                      cell_ref, sheet_ref)
@@ -111,7 +112,7 @@ def _table_sheet(wb, spec: Spec, table: Table, year: int, variants, values, labe
             if cell.is_input:
                 raw = values.get(cell.key)
                 if raw is not None:
-                    target.value = raw
+                    set_cell(target, raw)  # clerk/published text: never a formula, never an illegal character
                 target.protection = UNLOCKED
                 target.fill = styles.INPUT_FILL
                 target.font = styles.INPUT
@@ -127,7 +128,7 @@ def _table_sheet(wb, spec: Spec, table: Table, year: int, variants, values, labe
                 dv.add(target.coordinate)
                 _name(wb, names.input_name(cell.key), table.sheet, r, c)
             else:
-                target.value = labels.get((table.key, cell.row, cell.col), cell.label(year))
+                set_cell(target, labels.get((table.key, cell.row, cell.col), cell.label(year)))
                 target.font = styles.HEADER if row.role in ("heading", "header") else styles.LABEL
                 target.alignment = styles.LEFT if (row.inline or row.role == "heading") else styles.CENTER
                 if row.role in ("heading", "header"):
@@ -156,7 +157,7 @@ def _meta_sheet(wb, spec: Spec, meta: Mapping, buttons: bool) -> None:
     for field in spec.meta:
         label = ws.cell(row=r, column=1, value=field.label + ("（必填）" if field.required else ""))
         label.font, label.alignment, label.border = styles.LABEL, styles.LEFT, styles.BORDER
-        cell = ws.cell(row=r, column=2, value=meta.get(field.key))
+        cell = write_text_cell(ws, r, 2, meta.get(field.key))
         cell.protection, cell.fill, cell.font, cell.border = UNLOCKED, styles.INPUT_FILL, styles.INPUT, styles.BORDER
         cell.alignment = styles.LEFT
         if field.kind == "date":
@@ -192,7 +193,7 @@ def _text_sheet(wb, spec: Spec, narrative: Mapping) -> None:
     for field in spec.narrative:
         label = ws.cell(row=r, column=1, value=field.label)
         label.font, label.alignment, label.border = styles.HEADER, styles.TOP_LEFT, styles.BORDER
-        cell = ws.cell(row=r, column=2, value=narrative.get(field.key))
+        cell = write_text_cell(ws, r, 2, narrative.get(field.key))
         cell.protection, cell.fill, cell.font, cell.border = UNLOCKED, styles.INPUT_FILL, styles.INPUT, styles.BORDER
         cell.alignment = styles.TOP_LEFT
         ws.row_dimensions[r].height = 40 if field.key == "s6_fee" else 120
@@ -234,6 +235,6 @@ def build_workbook(year: int, agency: str, *, variants=(), spec: Spec | None = N
     for name, value in ((names.FORMAT, spec.format), (names.REVISION, str(spec.revision)),
                         (names.VARIANTS, ",".join(sorted(variants)))):
         wb.defined_names[name] = DefinedName(name, attr_text=f'"{value}"')
-    wb.properties.title = f"{agency}{year}年{spec.title_suffix}"
+    wb.properties.title = clean_text(f"{agency}{year}年{spec.title_suffix}")[:255]
     wb.properties.creator = "xlsheet"
     return wb

@@ -8,9 +8,15 @@ from ..fileio import atomic_write
 from .build import build_workbook
 
 
+#: Characters of the agency name kept in a default file name.  File names are limited to 255 bytes (Linux) or
+#: characters (Windows), and xlsheet derives longer ones from it (``_校验.xlsx``, ``_校验结果.json``, ``.bak``).
+NAME_CHARS = 40
+
+
 def default_filename(year: int, agency: str) -> str:
-    """``某局2024年政府信息公开工作年度报告.xlsx``; characters Windows forbids in file names become "_"."""
-    safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", agency).strip(" .") or "年报"
+    """``某局2024年政府信息公开工作年度报告.xlsx``; characters Windows forbids in file names become "_"; an agency
+    name longer than ``NAME_CHARS`` is shortened (the workbook itself keeps the full name)."""
+    safe = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]', "_", agency).strip(" .")[:NAME_CHARS].strip(" .") or "年报"
     return f"{safe}{year}年政府信息公开工作年度报告.xlsx"
 
 

@@ -6,13 +6,18 @@ clear message; names that point nowhere are reported in ``Report.problems`` and 
 """
 from __future__ import annotations
 
-from ..errors import ForeignWorkbookError, FormatVersionError
+from ..errors import ForeignWorkbookError, FormatVersionError, InvalidWorkbookError
 from ..metaparse import parse_meta
 from ..report import Location, Report
+from ..safety import MAX_TEXT
 from ..spec import FORMATS, load_spec
 from ..values import BLANK, parse_cell
 from . import names
 from .source import FileSource, Source, parse_constant, parse_ref
+
+#: A report year outside this range is kept as the text it is (META-YEAR says so) instead of reaching date
+#: arithmetic (``date(20245, 1, 31)`` raises).
+YEARS = range(1900, 2201)
 
 
 def _cell(grid: list[list], row: int, col: int):
@@ -66,14 +71,21 @@ def read_source(source: Source) -> Report:
         return grids[sheet]
 
     def raw_at(loc: Location):
-        return _cell(grid(loc.sheet), loc.row, loc.col)
+        value = _cell(grid(loc.sheet), loc.row, loc.col)
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            raise InvalidWorkbookError(f"“{source.label}”的单元格 {loc.address} 中的文字有 {len(value):,} 个字符，"
+                                       f"超过 Excel 单元格的上限（{MAX_TEXT:,}），不是正常保存的工作簿，已拒绝读取")
+        return value
 
     for field in spec.meta:
         loc = locate(names.meta_name(field.key), f"基本信息·{field.label}")
         raw = raw_at(loc) if loc else None
         if loc:
             report.locations[f"meta.{field.key}"] = loc
-        report.meta[field.key] = parse_meta(field.kind, raw)
+        value = parse_meta(field.kind, raw)
+        if field.kind == "year" and isinstance(value, int) and value not in YEARS:
+            value = str(value)
+        report.meta[field.key] = value
     for field in spec.narrative:
         loc = locate(names.text_name(field.key), f"正文·{field.label}", optional=field.optional)
         raw = raw_at(loc) if loc else None

@@ -81,6 +81,14 @@ class FileSource:
         except Exception as exc:
             raise InvalidWorkbookError(
                 f"“{self.label}”的工作表“{sheet}”无法读取，文件可能已损坏（{type(exc).__name__}）") from None
+        except BaseException as exc:
+            # calamine's Rust side panics (pyo3 PanicException, a BaseException) on e.g. a date cell whose serial
+            # number is out of any calendar's range: that is bad input, not a crash
+            if type(exc).__name__ != "PanicException":
+                raise
+            raise InvalidWorkbookError(
+                f"“{self.label}”的工作表“{sheet}”中有无法转换的数据（如超出范围的日期），文件可能已损坏或被改动，"
+                "请检查该表的日期单元格") from None
 
     def close(self) -> None:
         if self._book is not None:
