@@ -268,7 +268,8 @@ def test_control_characters_are_cleaned_on_every_write_path_and_reported(tmp_pat
     from openpyxl import load_workbook
 
     sheet = load_workbook(tmp_path / "v.xlsx")["校验结果"]
-    messages = [c.value for c in sheet["E"] if c.value]
+    column = next(c.column_letter for c in sheet[4] if c.value == "说明")  # the sheet's own header, not a letter
+    messages = [c.value for c in sheet[column] if c.value]
     assert any("控制字符" in m for m in messages) and not any("\x0b" in m for m in messages)
 
     assert main(["run", str(src), "--out", str(tmp_path / "out")]) == 1

@@ -19,6 +19,7 @@ RESULT_WIDTHS = [18, 6, 16, 62, 9, 9, 9, 15]
 LINK_COLUMN = 3  # 1-based column of 位置
 BLANK_RULE = "CELL-BLANK"
 _SEVERITY_ORDER = {"error": 0, "warning": 1}
+_NUMBER_LIMIT = Decimal(10) ** 15  # what Excel shows exactly (15 significant digits); larger values stay text
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ def as_number(v):
             v = Decimal(v.replace(",", "").lstrip("+"))
         except ArithmeticError:
             return v
+    if isinstance(v, (int, float, Decimal)) and not (abs(v) < _NUMBER_LIMIT):  # also NaN and infinities
+        return str(v)  # a spreadsheet number cannot hold it (a 5,000-digit "count" quoted from the text)
     if isinstance(v, Decimal):
         return int(v) if v == v.to_integral_value() else float(v)
     return v
