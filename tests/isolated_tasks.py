@@ -19,3 +19,11 @@ def abort():
 def sleep(seconds):
     time.sleep(seconds)
     return seconds
+
+
+def burn(seconds):
+    """Busy-loop for ``seconds`` of CPU time."""
+    start = time.process_time()
+    while time.process_time() - start < seconds:
+        pass
+    return seconds

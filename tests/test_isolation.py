@@ -30,3 +30,13 @@ def test_wall_clock_timeout_kills_a_hung_worker():
             pool.call(t.sleep, 30)
         assert exc.value.kind == "timeout" and "超时" in str(exc.value)
         assert pool.call(t.sleep, 0) == 0
+
+
+def test_cpu_budget_is_per_task_not_per_worker_life():
+    # three tasks of 1.2 s each in one worker with a 2 s budget: each gets its own budget...
+    with LimitedPool(1, cpu_seconds=2, timeout=30) as pool:
+        assert [pool.call(t.burn, 1.2) for _ in range(3)] == [1.2] * 3
+        # ...and one task over budget is stopped (SIGXCPU), the pool then goes on
+        with pytest.raises(IsolatedFailure):
+            pool.call(t.burn, 6)
+        assert pool.call(t.square, 4) == 16

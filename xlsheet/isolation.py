@@ -44,6 +44,31 @@ def _limit(memory_mb: int, cpu_seconds: int) -> None:
             pass
 
 
+def _renew_cpu_budget(cpu_seconds: int) -> None:
+    """Give the task about to run ``cpu_seconds`` of CPU from now: RLIMIT_CPU counts a process's whole life, so
+    a long-lived worker (a server's, a big roll-up's) would otherwise be killed on an innocent file once its
+    earlier tasks had used up the budget."""
+    try:
+        import resource
+    except ImportError:
+        return
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    want = int(usage.ru_utime + usage.ru_stime) + cpu_seconds + 1
+    if hard != resource.RLIM_INFINITY:
+        want = min(want, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_CPU, (want, hard))
+    except (ValueError, OSError):
+        pass
+
+
+def _budgeted(cpu_seconds: int, fn, args):
+    """What a worker runs for each task: renew the CPU budget, then the task."""
+    _renew_cpu_budget(cpu_seconds)
+    return fn(*args)
+
+
 def _context():
     # forkserver/fork keep start-up cheap on Linux; spawn is the portable fallback (Windows, macOS default).
     methods = multiprocessing.get_all_start_methods()
@@ -78,7 +103,7 @@ class LimitedPool:
 
     def submit(self, fn, *args):
         """Schedule ``fn(*args)``; returns a future.  Use :meth:`result` to collect it with the limits applied."""
-        return self._executor().submit(fn, *args)
+        return self._executor().submit(_budgeted, self.cpu_seconds, fn, args)
 
     def result(self, future):
         """The future's result, or :class:`IsolatedFailure` when its worker died or exceeded the wall clock."""
