@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from concurrent.futures import ProcessPoolExecutor, TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 
@@ -55,15 +56,17 @@ class LimitedPool:
     raises :class:`IsolatedFailure`; a dead or hung pool is replaced, so later calls still work."""
 
     def __init__(self, jobs: int = 1, *, memory_mb: int = DEFAULT_MEMORY_MB, cpu_seconds: int = DEFAULT_CPU_SECONDS,
-                 timeout: float = DEFAULT_TIMEOUT):
+                 timeout: float = DEFAULT_TIMEOUT, max_tasks_per_child: int | None = None):
         self.jobs = max(1, int(jobs))
         self.memory_mb, self.cpu_seconds, self.timeout = memory_mb, cpu_seconds, timeout
+        # RLIMIT_CPU counts a worker's whole life: a long batch must replace workers before they reach it.
+        self._recycle = {"max_tasks_per_child": max_tasks_per_child} if max_tasks_per_child and sys.version_info >= (3, 11) else {}
         self._pool = None
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=_context(), initializer=_limit,
-                                             initargs=(self.memory_mb, self.cpu_seconds))
+                                             initargs=(self.memory_mb, self.cpu_seconds), **self._recycle)
         return self._pool
 
     def _reset(self) -> None:

@@ -1,0 +1,87 @@
+"""Step 2 of a roll-up, run inside worker processes: read and validate one unit file into a compact
+:class:`~xlsheet.county.units.Unit`.  Never raises for a bad file: every failure is the unit's status and reason."""
+from __future__ import annotations
+
+import hashlib
+import re
+from decimal import Decimal
+
+from .units import Unit
+
+#: A workbook this program wrote as a roll-up total carries this defined name (and the 汇总情况 sheet).
+ROLLUP_MARK = "xs_rollup"
+STATUS_SHEET = "汇总情况"
+_NOT_WORDS = None  # compiled on first use (keeps importing this module cheap)
+MIN_FINGERPRINT = 40  # characters of normalised text below which a section is too short to call copied
+
+
+def fingerprints(report) -> tuple[tuple[str, str], ...]:
+    """Per narrative section, a hash of the text with the unit's own name, digits, punctuation and spaces removed:
+    two units whose texts differ only in name and figures get the same fingerprint (a copied template)."""
+    global _NOT_WORDS
+    if _NOT_WORDS is None:
+        _NOT_WORDS = re.compile(r"[\d\s\W_]+")
+    out = []
+    name = report.agency
+    for f in report.spec.narrative:
+        text = report.text(f.key)
+        if name:
+            text = text.replace(name, "")
+        core = _NOT_WORDS.sub("", text)
+        if len(core) >= MIN_FINGERPRINT:
+            out.append((f.key, hashlib.sha1(core.encode("utf-8")).hexdigest()))
+    return tuple(out)
+
+
+def _number(v):
+    if not v.is_number:
+        return None
+    n = v.number
+    return n if isinstance(n, (int, Decimal)) else Decimal(repr(n))
+
+
+def check_unit(path: str, name: str | None = None) -> Unit:
+    """Read, recognise and validate the unit at ``path``; always returns a :class:`Unit`."""
+    from ..errors import XlsheetError
+    from ..validation.engine import validate
+    from ..workbook.reader import read_source
+    from ..workbook.source import FileSource
+    from .units import display_name
+
+    unit = Unit(path=path, name=name or display_name(path), status="unreadable")
+    try:
+        with open(path, "rb") as fh:
+            unit.digest = hashlib.sha1(fh.read()).hexdigest()
+        source = FileSource(path)
+        try:
+            if ROLLUP_MARK in source.defined_names() or STATUS_SHEET in source.sheet_names():
+                unit.status, unit.reason = "skipped", "这是以往的汇总结果（含“汇总情况”），不是单位报表，不计入"
+                return unit
+            report = read_source(source)
+        finally:
+            source.close()
+        result = validate(report)
+    except XlsheetError as exc:
+        unit.reason = str(exc)
+        return unit
+    except OSError as exc:
+        unit.reason = f"无法读取文件（{exc.strerror or type(exc).__name__}）"
+        return unit
+    except Exception as exc:  # a bad file must never stop the batch
+        unit.reason = f"内部错误：{type(exc).__name__}: {exc}"
+        return unit
+    spec = report.spec
+    unit.agency, unit.year, unit.format = report.agency, report.year, spec.format
+    unit.variants = tuple(sorted(report.variants))
+    unit.errors, unit.warnings = len(result.errors), len(result.warnings)
+    unit.status = "passed" if result.ok else "errors"
+    unit.reason = "；".join(f.message for f in result.errors[:3])
+    unit.fingerprints = fingerprints(report)
+    values = report.values
+    unit.values = tuple(_number(values[k]) if k in values else None for k in spec.fields)
+    return unit
+
+
+def check_chunk(items: list[tuple[str, str]]) -> list[Unit]:
+    """Worker task: :func:`check_unit` for each (path, name) — one round trip for many small files."""
+    return [check_unit(path, name) for path, name in items]

@@ -1,0 +1,97 @@
+"""Running step 2 (:func:`~xlsheet.county.check.check_unit`) over many units in limited worker processes.
+
+Contract: every unit comes back exactly once, in input order, with a status — a unit whose worker crashes (native
+abort, memory limit), exceeds its CPU budget or hangs becomes an ``unreadable`` unit with the reason, and the batch
+goes on.  Files are sent in chunks (one round trip for many small files) through a sliding window, so the parent
+holds only a few chunks' results at a time and ``--jobs N`` pays the process start-up once, not per file.  When a
+chunk fails, its files are retried one per task, so only the culprit is lost.
+"""
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from typing import Callable, Iterator
+
+from ..isolation import IsolatedFailure, LimitedPool
+from .check import check_chunk
+from .units import Unit
+
+UNIT_TIMEOUT = 90.0  # seconds one file may take on its own (a hostile file, retried alone)
+CHUNK_SECONDS_PER_UNIT = 2.0  # a chunk's wall-clock budget per file on top of UNIT_TIMEOUT (normal: ~5 ms)
+UNITS_PER_WORKER = 2000  # then the worker is replaced: RLIMIT_CPU counts its whole life
+WORKER_MEMORY_MB = 1024
+WORKER_CPU_SECONDS = 120
+_PRELOAD = ["xlsheet.county.check", "xlsheet.validation.engine", "xlsheet.workbook.reader"]
+
+Progress = Callable[[int, int], None]
+
+
+def chunk_size(n: int, jobs: int) -> int:
+    """Small enough to keep every worker busy to the end, large enough to amortise the round trip."""
+    return max(1, min(64, n // (jobs * 4)))
+
+
+def _failed(unit: Unit, exc: IsolatedFailure) -> Unit:
+    unit.status, unit.reason = "unreadable", str(exc)
+    return unit
+
+
+def check_units(units: list[Unit], jobs: int = 1, *, isolate: bool = True,
+                progress: Progress | None = None) -> Iterator[tuple[int, Unit]]:
+    """Yield ``(index, checked unit)`` for every unit of ``units`` still to check (status ``pending``; units
+    already ``skipped`` are left alone), in input order.  ``isolate=False`` runs in this
+    process (only for trusted files: a native crash would end the caller)."""
+    todo = [i for i, u in enumerate(units) if u.status == "pending"]
+    total, done = len(todo), 0
+    if not isolate:
+        for i in todo:
+            yield i, check_chunk([(units[i].path, units[i].name)])[0]
+            done += 1
+            if progress:
+                progress(done, total)
+        return
+    jobs = max(1, min(jobs, total or 1))
+    size = chunk_size(total, jobs)
+    chunks = deque(todo[k:k + size] for k in range(0, total, size))
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        multiprocessing.get_context("forkserver").set_forkserver_preload(_PRELOAD)  # workers start warm
+    pool = LimitedPool(jobs, memory_mb=WORKER_MEMORY_MB, cpu_seconds=WORKER_CPU_SECONDS,
+                       timeout=UNIT_TIMEOUT + CHUNK_SECONDS_PER_UNIT * size,
+                       max_tasks_per_child=max(1, UNITS_PER_WORKER // size))
+    single = None
+    inflight: deque = deque()
+    try:
+        while chunks or inflight:
+            while chunks and len(inflight) < jobs * 3:
+                chunk = chunks.popleft()
+                inflight.append((chunk, pool.submit(check_chunk, [(units[i].path, units[i].name) for i in chunk])))
+            chunk, future = inflight.popleft()
+            try:
+                results = list(zip(chunk, pool.result(future)))
+            except IsolatedFailure:
+                # The pool was replaced: every chunk still in flight is lost or done; redo the lost ones file by
+                # file so that only the culprit fails.
+                lost = [(chunk, None)] + list(inflight)
+                inflight.clear()
+                results = []
+                if single is None:
+                    single = LimitedPool(1, memory_mb=WORKER_MEMORY_MB, cpu_seconds=WORKER_CPU_SECONDS,
+                                         timeout=UNIT_TIMEOUT)
+                for lost_chunk, fut in lost:
+                    if fut is not None and fut.done() and not fut.cancelled() and fut.exception() is None:
+                        results += list(zip(lost_chunk, fut.result()))
+                        continue
+                    for i in lost_chunk:
+                        try:
+                            results.append((i, single.call(check_chunk, [(units[i].path, units[i].name)])[0]))
+                        except IsolatedFailure as exc:
+                            results.append((i, _failed(units[i], exc)))
+            for i, unit in results:
+                done += 1
+                yield i, unit
+            if progress:
+                progress(done, total)
+    finally:
+        pool.close()
+        if single is not None:
+            single.close()
