@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from contextlib import ExitStack
 from decimal import Decimal
 
 from .units import Unit
@@ -40,6 +41,28 @@ def _number(v):
     return n if isinstance(n, (int, Decimal)) else Decimal(repr(n))
 
 
+def _readable_path(path: str, stack) -> str:
+    """``path``, or a link to it with a plain name when the name is not valid UTF-8 (the reader's native library
+    takes UTF-8 paths only: a GBK name from a Windows zip would otherwise read as a broken file)."""
+    import os
+    import tempfile
+
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        pass
+    folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="xlsheet-unit-"))
+    link = os.path.join(folder, "unit" + os.path.splitext(path)[1].encode("ascii", "ignore").decode())
+    try:
+        os.symlink(os.path.abspath(path), link)
+    except OSError:
+        import shutil
+
+        shutil.copyfile(path, link)
+    return link
+
+
 def check_unit(path: str, name: str | None = None) -> Unit:
     """Read, recognise and validate the unit at ``path``; always returns a :class:`Unit`."""
     from ..errors import XlsheetError
@@ -52,14 +75,13 @@ def check_unit(path: str, name: str | None = None) -> Unit:
     try:
         with open(path, "rb") as fh:
             unit.digest = hashlib.sha1(fh.read()).hexdigest()
-        source = FileSource(path)
-        try:
+        with ExitStack() as stack:
+            source = FileSource(_readable_path(path, stack))
+            stack.callback(source.close)
             if ROLLUP_MARK in source.defined_names() or STATUS_SHEET in source.sheet_names():
                 unit.status, unit.reason = "skipped", "这是以往的汇总结果（含“汇总情况”），不是单位报表，不计入"
                 return unit
             report = read_source(source)
-        finally:
-            source.close()
         result = validate(report)
     except XlsheetError as exc:
         unit.reason = str(exc)
