@@ -7,7 +7,11 @@ Public API (heavy dependencies are imported lazily by the functions that need th
     validate(report, previous=None) -> Result # xlsheet.validation.engine
     render_docx(report, path, ...)            # xlsheet.docx.render
 """
-from .errors import XlsheetError
+from ._startup import import_dataclasses_lazily
+
+import_dataclasses_lazily()
+
+from .errors import XlsheetError  # noqa: E402
 
 __version__ = "0.1.0"
 

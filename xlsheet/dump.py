@@ -15,6 +15,8 @@ _WS = re.compile(r"[\s\u3000\u00a0]+")
 
 @dataclass
 class Dump:
+    """The paragraphs and tables of a document, in document order."""
+
     paragraphs: list[str] = field(default_factory=list)
     tables: list[list[list[str]]] = field(default_factory=list)
     # Document order: ("p", index into paragraphs) or ("t", index into tables).

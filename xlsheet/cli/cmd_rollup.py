@@ -2,7 +2,6 @@
 this module parses arguments, draws the progress bar and prints the summary)."""
 from __future__ import annotations
 
-import json
 import sys
 
 from .common import overwrite_option
@@ -35,6 +34,8 @@ def _cmd_rollup(args) -> int:
                   include_errors=args.include_errors, overwrite=args.overwrite, progress=progress_bar())
     summary = roll.summary()
     if args.json:
+        import json
+
         print(json.dumps(summary, ensure_ascii=False, indent=2))
         return 0
     print(f"汇总完成：{roll.output}（{roll.year}年度）")

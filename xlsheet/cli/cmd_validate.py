@@ -1,7 +1,6 @@
 """``xlsheet validate`` and ``xlsheet rules``."""
 from __future__ import annotations
 
-import json
 import sys
 
 from ..jobs import check
@@ -10,6 +9,8 @@ from ..jobs import check
 def _cmd_validate(args) -> int:
     result = check(args.file, args.previous)
     if args.json:
+        import json
+
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         from ..validation.render_text import render_text

@@ -12,6 +12,7 @@ import multiprocessing
 from collections import deque
 from typing import Callable, Iterator
 
+from ..errors import XlsheetError
 from ..isolation import IsolatedFailure, LimitedPool
 from .check import check_chunk
 from .units import Unit
@@ -59,6 +60,7 @@ def check_units(units: list[Unit], jobs: int = 1, *, isolate: bool = True,
                        timeout=UNIT_TIMEOUT + CHUNK_SECONDS_PER_UNIT * size,
                        max_tasks_per_child=max(1, UNITS_PER_WORKER // size))
     single = None
+    ok = failed = 0  # tasks that came back / single files whose worker died
     inflight: deque = deque()
     try:
         while chunks or inflight:
@@ -68,6 +70,7 @@ def check_units(units: list[Unit], jobs: int = 1, *, isolate: bool = True,
             chunk, future = inflight.popleft()
             try:
                 results = list(zip(chunk, pool.result(future)))
+                ok += 1
             except IsolatedFailure:
                 # The pool was replaced: every chunk still in flight is lost or done; redo the lost ones file by
                 # file so that only the culprit fails.
@@ -84,7 +87,13 @@ def check_units(units: list[Unit], jobs: int = 1, *, isolate: bool = True,
                     for i in lost_chunk:
                         try:
                             results.append((i, single.call(check_chunk, [(units[i].path, units[i].name)])[0]))
+                            ok += 1
                         except IsolatedFailure as exc:
+                            failed += 1
+                            if not ok and failed >= 3:
+                                # Not the files: workers cannot start at all (environment, resource limits).
+                                raise XlsheetError("无法启动用于逐个检查工作簿的工作进程（已连续失败），汇总已停止；"
+                                                   "请检查系统资源或联系技术支持") from None
                             results.append((i, _failed(units[i], exc)))
             for i, unit in results:
                 done += 1

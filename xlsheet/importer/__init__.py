@@ -23,6 +23,8 @@ __all__ = ["Imported", "import_dump", "import_docx", "write_imported", "publishe
 
 @dataclass
 class Imported:
+    """What was recognised in a published report, ready to become a workbook."""
+
     spec: Spec
     year: int
     agency: str
