@@ -142,14 +142,16 @@ class Batch:
     summed: list[dict] = field(default_factory=list)  # figures of every unit that must be summed
     expected: dict[str, str] = field(default_factory=dict)  # file name → expected status
     copied: set[str] = field(default_factory=set)  # agencies sharing the copied 概述
+    n_summed: int = 0
 
 
 def make_batch(folder, n: int, *, seed: int = 2024, bases: int = 4, year: int = 2024, broken: float = 0.02,
                other_year: float = 0.01, unreadable: float = 0.01, duplicates: float = 0.02,
-               copied: float = 0.1) -> Batch:
+               copied: float = 0.1, keep_values: bool = True) -> Batch:
     """``n`` unit files in ``folder``: distinct valid units (own agency, scaled figures, own text), a share with the
     copied 概述 (雷同), broken totals (errors), another year (mismatch), truncated files (unreadable), and exact
-    copies of earlier units (duplicate)."""
+    copies of earlier units (duplicate).  ``keep_values=False`` keeps only a count of the summed units (``n_summed``)
+    so that generating 20,000 units does not weigh on a memory measurement."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
@@ -188,7 +190,10 @@ def make_batch(folder, n: int, *, seed: int = 2024, bases: int = 4, year: int = 
         elif kind == "mismatch":
             tpl.emit(path, agency=agency, factor=factor, intro=intro, year=year - 1)
         else:
-            batch.summed.append(tpl.emit(path, agency=agency, factor=factor, intro=intro))
+            values = tpl.emit(path, agency=agency, factor=factor, intro=intro)
+            batch.n_summed += 1
+            if keep_values:
+                batch.summed.append(values)
             if is_copy:
                 batch.copied.add(agency)
         written.append(path)

@@ -15,6 +15,8 @@ Contract of :func:`rollup`:
 """
 from __future__ import annotations
 
+import threading
+
 from .aggregate import Rollup, Tally, aggregate, flag_copies
 from .check import check_unit, fingerprints
 from .collect import collect
@@ -22,6 +24,14 @@ from .units import STATUS, Unit
 
 __all__ = ["rollup", "Rollup", "Unit", "STATUS", "collect", "check_unit", "fingerprints", "flag_copies",
            "aggregate", "Tally"]
+
+
+def _warm_writer() -> None:
+    """Import the workbook writer (openpyxl: a few hundred ms) while the parent would only wait for workers."""
+    try:
+        from ..workbook import build  # noqa: F401
+    except Exception:  # the real import in write_rollup reports any problem
+        pass
 
 
 def rollup(paths, output, *, year: int | None = None, agency: str = "汇总", jobs: int = 1,
@@ -36,6 +46,7 @@ def rollup(paths, output, *, year: int | None = None, agency: str = "汇总", jo
     units = collect(paths, output)
     if not units:
         raise XlsheetError("没有找到要汇总的工作簿（.xlsx / .xlsm）")
+    threading.Thread(target=_warm_writer, daemon=True).start()  # while the workers start and run
     tally = Tally(agency, include_errors=include_errors)
     nxt = 0  # units before this index have been tallied, in file order (so "the first one counts" is stable)
     for i, unit in check_units(units, jobs, isolate=isolate, progress=progress):
