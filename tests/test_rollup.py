@@ -170,6 +170,20 @@ def test_each_unit_is_counted_once(template, tmp_path, capsys):
     assert status["汇总.xlsx"][0] == "skipped" and "输出文件" in status["汇总.xlsx"][1]
 
 
+def test_a_province_rolls_up_county_totals_with_totals(template, tmp_path):
+    counties = tmp_path / "各县"
+    for county, factors in (("甲县", (1, 2)), ("乙县", (3,))):
+        (tmp_path / county).mkdir()
+        for f in factors:
+            template.emit(tmp_path / county / f"u{f}.xlsx", agency=f"{county}第{f}局", factor=f)
+        rollup([tmp_path / county], counties / f"{county}汇总.xlsx", year=2024, agency=county)
+    skipped = rollup([counties], tmp_path / "省1.xlsx", year=2024)
+    assert {u.status for u in skipped.units} == {"skipped"} and "--totals" in skipped.units[0].reason
+    province = rollup([counties], tmp_path / "省2.xlsx", year=2024, agency="某省", totals=True)
+    assert len(province.summed) == 2
+    assert province.values["t3.new.natural"] == 6 * template.values["t3.new.natural"]
+
+
 def test_a_checked_copy_alone_is_a_unit(template, tmp_path):
     template.emit(tmp_path / "a_校验.xlsx", agency="甲局")
     roll = rollup([tmp_path], tmp_path / "out" / "s.xlsx", year=2024)

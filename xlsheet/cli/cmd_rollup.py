@@ -31,7 +31,8 @@ def _cmd_rollup(args) -> int:
 
     jobs = args.jobs if args.jobs and args.jobs > 0 else cpu_count()
     roll = rollup(args.inputs, args.output, year=args.year, agency=args.agency, jobs=jobs,
-                  include_errors=args.include_errors, overwrite=args.overwrite, progress=progress_bar())
+                  include_errors=args.include_errors, overwrite=args.overwrite, progress=progress_bar(),
+                  totals=args.totals)
     summary = roll.summary()
     if args.json:
         import json
@@ -60,6 +61,7 @@ def register(sub) -> None:
     g.add_argument("--agency", default="汇总", help="汇总表的机关名称")
     g.add_argument("--jobs", type=int, default=0, help="并行进程数（默认：CPU 核数）")
     g.add_argument("--include-errors", action="store_true", help="有错误的单位也计入汇总")
+    g.add_argument("--totals", action="store_true", help="汇总各县（区）的汇总表（默认会跳过以往的汇总结果）")
     g.add_argument("--json", action="store_true", help="以 JSON 输出汇总情况")
     overwrite_option(g)
     g.set_defaults(func=_cmd_rollup)

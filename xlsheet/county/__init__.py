@@ -35,10 +35,12 @@ def _warm_writer() -> None:
 
 
 def rollup(paths, output, *, year: int | None = None, agency: str = "汇总", jobs: int = 1,
-           include_errors: bool = False, overwrite: bool = False, progress=None, isolate: bool = True) -> Rollup:
+           include_errors: bool = False, overwrite: bool = False, progress=None, isolate: bool = True,
+           totals: bool = False) -> Rollup:
     """Check, sum and write the units in ``paths`` (files and folders) to ``output``; returns the :class:`Rollup`.
     ``year`` defaults to the most common year among readable units; ``jobs`` worker processes (``isolate=False``
-    checks in this process: trusted files only)."""
+    checks in this process: trusted files only); ``totals`` accepts earlier roll-up totals as units (a province
+    summing its counties), which are otherwise skipped."""
     from ..errors import XlsheetError
     from .workers import check_units
     from .write import write_rollup
@@ -49,7 +51,7 @@ def rollup(paths, output, *, year: int | None = None, agency: str = "汇总", jo
     threading.Thread(target=_warm_writer, daemon=True).start()  # while the workers start and run
     tally = Tally(agency, include_errors=include_errors)
     nxt = 0  # units before this index have been tallied, in file order (so "the first one counts" is stable)
-    for i, unit in check_units(units, jobs, isolate=isolate, progress=progress):
+    for i, unit in check_units(units, jobs, isolate=isolate, totals=totals, progress=progress):
         units[i] = unit
         while nxt < len(units) and units[nxt].status != "pending":
             tally.add(units[nxt])

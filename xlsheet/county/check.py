@@ -13,6 +13,7 @@ from .units import Unit
 ROLLUP_MARK = "xs_rollup"
 STATUS_SHEET = "汇总情况"
 _NOT_WORDS = None  # compiled on first use (keeps importing this module cheap)
+TOTAL_EXEMPT = ("META-", "TEXT-")  # rules a roll-up total cannot meet (基本信息 and 正文 are not summed)
 MIN_FINGERPRINT = 40  # characters of normalised text below which a section is too short to call copied
 
 
@@ -63,8 +64,9 @@ def _readable_path(path: str, stack) -> str:
     return link
 
 
-def check_unit(path: str, name: str | None = None) -> Unit:
-    """Read, recognise and validate the unit at ``path``; always returns a :class:`Unit`."""
+def check_unit(path: str, name: str | None = None, totals: bool = False) -> Unit:
+    """Read, recognise and validate the unit at ``path``; always returns a :class:`Unit`.  A roll-up total is
+    ``skipped`` unless ``totals`` (a province rolling up its counties' totals)."""
     from ..errors import XlsheetError
     from ..validation.engine import validate
     from ..workbook.reader import read_source
@@ -78,8 +80,10 @@ def check_unit(path: str, name: str | None = None) -> Unit:
         with ExitStack() as stack:
             source = FileSource(_readable_path(path, stack))
             stack.callback(source.close)
-            if ROLLUP_MARK in source.defined_names() or STATUS_SHEET in source.sheet_names():
-                unit.status, unit.reason = "skipped", "这是以往的汇总结果（含“汇总情况”），不是单位报表，不计入"
+            is_total = ROLLUP_MARK in source.defined_names() or STATUS_SHEET in source.sheet_names()
+            if is_total and not totals:
+                unit.status, unit.reason = "skipped", ("这是以往的汇总结果（含“汇总情况”），不是单位报表，不计入；"
+                                                    "汇总各县的汇总表时请加 --totals")
                 return unit
             report = read_source(source)
         result = validate(report)
@@ -95,15 +99,18 @@ def check_unit(path: str, name: str | None = None) -> Unit:
     spec = report.spec
     unit.agency, unit.year, unit.format = report.agency, report.year, spec.format
     unit.variants = tuple(sorted(report.variants))
-    unit.errors, unit.warnings = len(result.errors), len(result.warnings)
-    unit.status = "passed" if result.ok else "errors"
-    unit.reason = "；".join(f.message for f in result.errors[:3])
+    errors = result.errors
+    if is_total:  # a total has no narrative or contact details of its own: only its tables are checked
+        errors = [f for f in errors if not f.rule_id.startswith(TOTAL_EXEMPT)]
+    unit.errors, unit.warnings = len(errors), len(result.warnings)
+    unit.status = "errors" if errors else "passed"
+    unit.reason = "；".join(f.message for f in errors[:3])
     unit.fingerprints = fingerprints(report)
     values = report.values
     unit.values = tuple(_number(values[k]) if k in values else None for k in spec.fields)
     return unit
 
 
-def check_chunk(items: list[tuple[str, str]]) -> list[Unit]:
+def check_chunk(items: list[tuple[str, str]], totals: bool = False) -> list[Unit]:
     """Worker task: :func:`check_unit` for each (path, name) — one round trip for many small files."""
-    return [check_unit(path, name) for path, name in items]
+    return [check_unit(path, name, totals) for path, name in items]

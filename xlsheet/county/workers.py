@@ -37,7 +37,7 @@ def _failed(unit: Unit, exc: IsolatedFailure) -> Unit:
     return unit
 
 
-def check_units(units: list[Unit], jobs: int = 1, *, isolate: bool = True,
+def check_units(units: list[Unit], jobs: int = 1, *, isolate: bool = True, totals: bool = False,
                 progress: Progress | None = None) -> Iterator[tuple[int, Unit]]:
     """Yield ``(index, checked unit)`` for every unit of ``units`` still to check (status ``pending``; units
     already ``skipped`` are left alone), in input order.  ``isolate=False`` runs in this
@@ -46,7 +46,7 @@ def check_units(units: list[Unit], jobs: int = 1, *, isolate: bool = True,
     total, done = len(todo), 0
     if not isolate:
         for i in todo:
-            yield i, check_chunk([(units[i].path, units[i].name)])[0]
+            yield i, check_chunk([(units[i].path, units[i].name)], totals)[0]
             done += 1
             if progress:
                 progress(done, total)
@@ -66,7 +66,7 @@ def check_units(units: list[Unit], jobs: int = 1, *, isolate: bool = True,
         while chunks or inflight:
             while chunks and len(inflight) < jobs * 3:
                 chunk = chunks.popleft()
-                inflight.append((chunk, pool.submit(check_chunk, [(units[i].path, units[i].name) for i in chunk])))
+                inflight.append((chunk, pool.submit(check_chunk, [(units[i].path, units[i].name) for i in chunk], totals)))
             chunk, future = inflight.popleft()
             try:
                 results = list(zip(chunk, pool.result(future)))
@@ -86,7 +86,7 @@ def check_units(units: list[Unit], jobs: int = 1, *, isolate: bool = True,
                         continue
                     for i in lost_chunk:
                         try:
-                            results.append((i, single.call(check_chunk, [(units[i].path, units[i].name)])[0]))
+                            results.append((i, single.call(check_chunk, [(units[i].path, units[i].name)], totals)[0]))
                             ok += 1
                         except IsolatedFailure as exc:
                             failed += 1
