@@ -252,3 +252,37 @@ def test_a_unit_that_crashes_its_worker_is_a_status_row(template, tmp_path):
     assert status.pop("u2bomb.xlsx") == "unreadable"
     assert set(status.values()) == {"passed"} and len(roll.summed) == 4
     assert roll.values["t3.new.natural"] == sum(v["t3.new.natural"] for v in good)
+
+
+def test_unreadable_files_and_folders_are_named_in_chinese(template, tmp_path, capsys, monkeypatch):
+    """Permission errors are simulated (the suite may run as root, who reads everything)."""
+    import builtins
+
+    import importlib
+
+    from xlsheet.county import check_unit
+
+    collect_module = importlib.import_module("xlsheet.county.collect")  # the module, not the function it exports
+
+    folder = tmp_path / "units"
+    folder.mkdir()
+    template.emit(folder / "b.xlsx", agency="乙局")
+    real_open = builtins.open
+
+    def guarded_open(file, *args, **kwargs):
+        if str(file).endswith("b.xlsx"):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", guarded_open)
+    unit = check_unit(str(folder / "b.xlsx"))
+    monkeypatch.setattr(builtins, "open", real_open)
+    assert unit.status == "unreadable" and unit.reason == "无法读取文件：没有读取权限"
+
+    def denied(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(collect_module.os, "listdir", denied)
+    assert main(["rollup", str(folder), "-o", str(tmp_path / "t.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert "无法读取文件夹" in err and "没有读取权限" in err and "units" in err

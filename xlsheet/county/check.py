@@ -71,7 +71,7 @@ def check_unit(path: str, name: str | None = None, totals: bool = False) -> Unit
     from ..validation.engine import validate
     from ..workbook.reader import read_source
     from ..workbook.source import FileSource
-    from .units import display_name
+    from .units import display_name, os_reason
 
     unit = Unit(path=path, name=name or display_name(path), status="unreadable")
     try:
@@ -91,7 +91,7 @@ def check_unit(path: str, name: str | None = None, totals: bool = False) -> Unit
         unit.reason = str(exc)
         return unit
     except OSError as exc:
-        unit.reason = f"无法读取文件（{exc.strerror or type(exc).__name__}）"
+        unit.reason = f"无法读取文件：{os_reason(exc)}"
         return unit
     except Exception as exc:  # a bad file must never stop the batch
         unit.reason = f"内部错误：{type(exc).__name__}: {exc}"

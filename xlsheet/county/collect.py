@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from ..errors import XlsheetError
-from .units import Unit, display_name
+from .units import Unit, display_name, os_reason
 
 SUFFIXES = (".xlsx", ".xlsm")
 CHECKED_SUFFIX = "_校验"  # xlsheet validate --write / run name their marked copy NAME_校验.xlsx
@@ -38,7 +38,7 @@ def collect(paths, output=None) -> list[Unit]:
             try:
                 entries = sorted(os.listdir(p))
             except OSError as exc:
-                raise XlsheetError(f"无法读取文件夹“{p}”（{exc.strerror or type(exc).__name__}）") from None
+                raise XlsheetError(f"无法读取文件夹“{display_name(str(p))}”：{os_reason(exc)}") from None
             files += [str(p / n) for n in entries
                       if n.lower().endswith(SUFFIXES) and not n.startswith("~$") and not (p / n).is_dir()]
         else:

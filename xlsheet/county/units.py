@@ -63,3 +63,14 @@ def display_name(path: str) -> str:
         return raw.decode("gb18030")
     except UnicodeDecodeError:
         return raw.decode("utf-8", "replace")
+
+
+def os_reason(exc: OSError) -> str:
+    """A Chinese phrase for an operating-system error on a unit file or folder."""
+    if isinstance(exc, PermissionError):
+        return "没有读取权限"
+    if isinstance(exc, FileNotFoundError):
+        return "文件不存在（可能已被移走或是失效的快捷方式）"
+    if isinstance(exc, IsADirectoryError):
+        return "这是文件夹，不是文件"
+    return f"系统错误 {exc.errno}" if exc.errno else "系统错误"
