@@ -1,7 +1,7 @@
 """Read the package's own TOML data files (layout specs, rule catalogue) without parsing TOML on every run.
 
 Contract: :func:`load` returns exactly what ``tomllib.loads`` returns for the file.  The parsed data is kept in the
-user's cache folder as a ``marshal`` blob named after the file's content hash (CRC-32 and length) and the Python
+user's cache folder as a ``marshal`` blob named after the file's content hash (CRC-32, Adler-32 and length) and the Python
 version, so an edited TOML file is re-parsed at once and a stale blob is never used.  The cache is an optimisation
 only: an unwritable or missing cache folder (read-only home, sandbox), a damaged blob or data ``marshal`` cannot
 hold all fall back to parsing, silently.  Set ``XLSHEET_NO_CACHE=1`` to bypass it.
@@ -30,7 +30,7 @@ def cache_dir() -> str | None:
 
 
 def _blob_path(folder: str, stem: str, data: bytes) -> str:
-    key = f"{zlib.crc32(data):08x}{len(data):x}"
+    key = f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(data):x}"  # zlib is loaded anyway; hashlib is not
     return os.path.join(folder, f"{stem}-{key}-py{sys.version_info[0]}{sys.version_info[1]}-v{_VERSION}.marshal")
 
 
