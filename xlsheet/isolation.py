@@ -60,7 +60,8 @@ class LimitedPool:
         self.jobs = max(1, int(jobs))
         self.memory_mb, self.cpu_seconds, self.timeout = memory_mb, cpu_seconds, timeout
         # RLIMIT_CPU counts a worker's whole life: a long batch must replace workers before they reach it.
-        self._recycle = {"max_tasks_per_child": max_tasks_per_child} if max_tasks_per_child and sys.version_info >= (3, 11) else {}
+        recycle = max_tasks_per_child and sys.version_info >= (3, 11)  # (3.10 has no max_tasks_per_child)
+        self._recycle = {"max_tasks_per_child": max_tasks_per_child} if recycle else {}
         self._pool = None
 
     def _executor(self) -> ProcessPoolExecutor:

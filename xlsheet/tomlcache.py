@@ -1,8 +1,8 @@
 """Read the package's own TOML data files (layout specs, rule catalogue) without parsing TOML on every run.
 
 Contract: :func:`load` returns exactly what ``tomllib.loads`` returns for the file.  The parsed data is kept in the
-user's cache folder as a ``marshal`` blob named after the file's content hash (CRC-32, Adler-32 and length) and the Python
-version, so an edited TOML file is re-parsed at once and a stale blob is never used.  The cache is an optimisation
+user's cache folder as a ``marshal`` blob named after the file's content hash (CRC-32, Adler-32 and length) and
+the Python version, so an edited TOML file is re-parsed at once and a stale blob is never used.  The cache is an optimisation
 only: an unwritable or missing cache folder (read-only home, sandbox), a damaged blob or data ``marshal`` cannot
 hold all fall back to parsing, silently.  Set ``XLSHEET_NO_CACHE=1`` to bypass it.
 """

@@ -66,7 +66,8 @@ def check_units(units: list[Unit], jobs: int = 1, *, isolate: bool = True, total
         while chunks or inflight:
             while chunks and len(inflight) < jobs * 3:
                 chunk = chunks.popleft()
-                inflight.append((chunk, pool.submit(check_chunk, [(units[i].path, units[i].name) for i in chunk], totals)))
+                items = [(units[i].path, units[i].name) for i in chunk]
+                inflight.append((chunk, pool.submit(check_chunk, items, totals)))
             chunk, future = inflight.popleft()
             try:
                 results = list(zip(chunk, pool.result(future)))

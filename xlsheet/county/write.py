@@ -56,7 +56,8 @@ class _Rows:
                 parts.append(f'<c r="{ref}"{style}><v>{v}</v></c>')
             else:
                 text = clean_text(str(v))[0]
-                parts.append(f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>')
+                parts.append(f'<c r="{ref}"{style} t="inlineStr">'
+                             f'<is><t xml:space="preserve">{escape(text)}</t></is></c>')
         parts.append("</row>")
         return "".join(parts).encode("utf-8")
 
