@@ -286,3 +286,13 @@ def test_unreadable_files_and_folders_are_named_in_chinese(template, tmp_path, c
     assert main(["rollup", str(folder), "-o", str(tmp_path / "t.xlsx")]) == 2
     err = capsys.readouterr().err
     assert "无法读取文件夹" in err and "没有读取权限" in err and "units" in err
+
+
+def test_the_same_file_name_in_two_folders(template, tmp_path):
+    for folder in ("一组", "二组"):
+        (tmp_path / folder).mkdir()
+    template.emit(tmp_path / "一组" / "a.xlsx", agency="甲局")
+    shutil.copyfile(tmp_path / "一组" / "a.xlsx", tmp_path / "二组" / "a.xlsx")
+    roll = rollup([tmp_path / "一组", tmp_path / "二组"], tmp_path / "s.xlsx", year=2024)
+    assert [(u.name, u.status) for u in roll.units] == [("一组/a.xlsx", "passed"), ("二组/a.xlsx", "duplicate")]
+    assert "一组/a.xlsx" in roll.units[1].reason

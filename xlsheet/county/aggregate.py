@@ -93,8 +93,10 @@ class Tally:
         if unit.status not in ("passed", "errors"):
             return
         if unit.digest:
-            first = self.digests.setdefault(unit.digest, unit.name)
-            if first != unit.name:
+            first = self.digests.get(unit.digest)
+            if first is None:
+                self.digests[unit.digest] = unit.name
+            else:
                 unit.status, unit.reason = "duplicate", f"与“{first}”内容完全相同（同一文件的副本），不重复计算"
                 unit.values = None
                 return

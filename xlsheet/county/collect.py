@@ -55,4 +55,10 @@ def collect(paths, output=None) -> list[Unit]:
             original = display_name(stem.removesuffix(CHECKED_SUFFIX) + os.path.splitext(f)[1])
             unit.status, unit.reason = "skipped", f"这是程序生成的校验副本，原文件“{original}”也在汇总范围内，不重复计算"
         units.append(unit)
+    seen: dict[str, int] = {}
+    for u in units:
+        seen[u.name] = seen.get(u.name, 0) + 1
+    for u in units:  # the same file name in two input folders: name the folder too
+        if seen[u.name] > 1:
+            u.name = f"{display_name(os.path.dirname(os.path.abspath(u.path)))}/{u.name}"
     return units
