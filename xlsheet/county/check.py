@@ -112,5 +112,23 @@ def check_unit(path: str, name: str | None = None, totals: bool = False) -> Unit
 
 
 def check_chunk(items: list[tuple[str, str]], totals: bool = False) -> list[Unit]:
-    """Worker task: :func:`check_unit` for each (path, name) — one round trip for many small files."""
+    """:func:`check_unit` for each (path, name) — one round trip for many small files."""
     return [check_unit(path, name, totals) for path, name in items]
+
+
+_quiet = False
+
+
+def check_chunk_in_worker(items: list[tuple[str, str]], totals: bool = False) -> list[Unit]:
+    """Worker task: :func:`check_chunk` in a process of its own, whose stderr is silenced first — a native library
+    dying on a hostile file prints a panic message there, and the clerk's terminal is the parent's; what happened
+    reaches the parent as the unit's status instead."""
+    global _quiet
+    if not _quiet:
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+        _quiet = True
+    return check_chunk(items, totals)

@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 
 from ..errors import XlsheetError
 from ..isolation import IsolatedFailure, LimitedPool
-from .check import check_chunk
+from .check import check_chunk, check_chunk_in_worker
 from .units import Unit
 
 UNIT_TIMEOUT = 90.0  # seconds one file may take on its own (a hostile file, retried alone)
@@ -67,7 +67,7 @@ def check_units(units: list[Unit], jobs: int = 1, *, isolate: bool = True, total
             while chunks and len(inflight) < jobs * 3:
                 chunk = chunks.popleft()
                 items = [(units[i].path, units[i].name) for i in chunk]
-                inflight.append((chunk, pool.submit(check_chunk, items, totals)))
+                inflight.append((chunk, pool.submit(check_chunk_in_worker, items, totals)))
             chunk, future = inflight.popleft()
             try:
                 results = list(zip(chunk, pool.result(future)))
@@ -87,7 +87,8 @@ def check_units(units: list[Unit], jobs: int = 1, *, isolate: bool = True, total
                         continue
                     for i in lost_chunk:
                         try:
-                            results.append((i, single.call(check_chunk, [(units[i].path, units[i].name)], totals)[0]))
+                            one = [(units[i].path, units[i].name)]
+                            results.append((i, single.call(check_chunk_in_worker, one, totals)[0]))
                             ok += 1
                         except IsolatedFailure as exc:
                             failed += 1
