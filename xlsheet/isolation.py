@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import sys
 from concurrent.futures import ProcessPoolExecutor, TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 
@@ -56,18 +55,15 @@ class LimitedPool:
     raises :class:`IsolatedFailure`; a dead or hung pool is replaced, so later calls still work."""
 
     def __init__(self, jobs: int = 1, *, memory_mb: int = DEFAULT_MEMORY_MB, cpu_seconds: int = DEFAULT_CPU_SECONDS,
-                 timeout: float = DEFAULT_TIMEOUT, max_tasks_per_child: int | None = None):
+                 timeout: float = DEFAULT_TIMEOUT):
         self.jobs = max(1, int(jobs))
         self.memory_mb, self.cpu_seconds, self.timeout = memory_mb, cpu_seconds, timeout
-        # RLIMIT_CPU counts a worker's whole life: a long batch must replace workers before they reach it.
-        recycle = max_tasks_per_child and sys.version_info >= (3, 11)  # (3.10 has no max_tasks_per_child)
-        self._recycle = {"max_tasks_per_child": max_tasks_per_child} if recycle else {}
         self._pool = None
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=_context(), initializer=_limit,
-                                             initargs=(self.memory_mb, self.cpu_seconds), **self._recycle)
+                                             initargs=(self.memory_mb, self.cpu_seconds))
         return self._pool
 
     def _reset(self) -> None:

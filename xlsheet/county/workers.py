@@ -57,15 +57,21 @@ def check_units(units: list[Unit], jobs: int = 1, *, isolate: bool = True, total
     if "forkserver" in multiprocessing.get_all_start_methods():
         multiprocessing.get_context("forkserver").set_forkserver_preload(_PRELOAD)  # workers start warm
     pool = LimitedPool(jobs, memory_mb=WORKER_MEMORY_MB, cpu_seconds=WORKER_CPU_SECONDS,
-                       timeout=UNIT_TIMEOUT + CHUNK_SECONDS_PER_UNIT * size,
-                       max_tasks_per_child=max(1, UNITS_PER_WORKER // size))
+                       timeout=UNIT_TIMEOUT + CHUNK_SECONDS_PER_UNIT * size)
+    # RLIMIT_CPU counts a worker's whole life, so after about UNITS_PER_WORKER files per worker the pool is drained
+    # and replaced (ProcessPoolExecutor's own max_tasks_per_child can deadlock on Python 3.11 when a worker retires).
+    per_pool, sent = UNITS_PER_WORKER * jobs, 0
     single = None
     ok = failed = 0  # tasks that came back / single files whose worker died
     inflight: deque = deque()
     try:
         while chunks or inflight:
-            while chunks and len(inflight) < jobs * 3:
+            if sent >= per_pool and not inflight:
+                pool.close()
+                sent = 0
+            while chunks and len(inflight) < jobs * 3 and sent < per_pool:
                 chunk = chunks.popleft()
+                sent += len(chunk)
                 items = [(units[i].path, units[i].name) for i in chunk]
                 inflight.append((chunk, pool.submit(check_chunk_in_worker, items, totals)))
             chunk, future = inflight.popleft()
