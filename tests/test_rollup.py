@@ -67,7 +67,12 @@ def test_rollup_sums_and_statuses(batch, tmp_path):
     assert sum(1 for a, c in copies.items() if c) == len(batch.copied)  # own texts are never flagged
 
 
-def test_parallel_jobs_give_the_same_result(batch, tmp_path):
+def test_parallel_jobs_give_the_same_result(batch, tmp_path, monkeypatch):
+    import importlib
+
+    workers = importlib.import_module("xlsheet.county.workers")
+    assert workers.chunk_size(205, 2) == 25
+    monkeypatch.setattr(workers, "MIN_UNITS_PER_WORKER", 1)  # two workers even for a small batch
     one = rollup([batch.folder], tmp_path / "a.xlsx", year=2024)
     two = rollup([batch.folder], tmp_path / "b.xlsx", year=2024, jobs=2)
     assert one.values == two.values
