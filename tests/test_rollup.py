@@ -87,7 +87,7 @@ def test_cli_json_summary_and_include_errors(batch, tmp_path, capsys):
     assert data["summed"] == counts["passed"] + counts["errors"]
     assert data["unreadable"] == counts["unreadable"] and data["mismatch"] == counts["mismatch"]
     bad = [u for u in data["unit_status"] if u["name"] == "bad_billion_laughs.xlsx"][0]
-    assert "实体" in bad["reason"]
+    assert "实体" in bad["reason"] and bad["status_label"] == "无法读取"
     assert read(out).number("t3.new.natural") > expected_sum(batch.summed, "t3.new.natural")
 
 

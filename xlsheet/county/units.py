@@ -43,8 +43,10 @@ class Unit:
         return self.agency or self.name
 
     def status_row(self) -> dict:
-        """The unit's line in :meth:`Rollup.summary` (JSON-ready)."""
-        return {"name": self.name, "agency": self.agency, "status": self.status, "errors": self.errors,
+        """The unit's line in :meth:`Rollup.summary` (JSON-ready; ``status_label`` is the word on 汇总情况, so a
+        page or a report need not map the codes itself)."""
+        return {"name": self.name, "agency": self.agency, "status": self.status,
+                "status_label": STATUS.get(self.status, self.status), "errors": self.errors,
                 "warnings": self.warnings, "reason": self.reason, "summed": self.summed, "copies": list(self.copies)}
 
 
