@@ -1,163 +1,124 @@
-"""Roll-up of many unit workbooks: correct sums and statuses, bad files never stop the batch."""
+"""Roll-up of many unit workbooks: correct sums and statuses, each unit counted once, bad files never stop the batch."""
 import json
+import os
 import random
 import shutil
+import zipfile
+from collections import Counter
 
 import pytest
 from openpyxl import load_workbook
 
+from benchmarks.unitgen import Template, consistent_values, make_batch, write_unit
 from tests.test_hostile import make
 from xlsheet import read, validate
 from xlsheet.cli import main
-from xlsheet.rollup import rollup
+from xlsheet.cli.cmd_rollup import progress_bar
+from xlsheet.county import rollup
 from xlsheet.spec import load_spec
-from xlsheet.workbook.create import new_workbook
-from tests.reports import META, NARRATIVE
 
 SPEC = load_spec("v2021")
 
 
-def consistent_values(rng: random.Random) -> dict:
-    """A fully filled, internally consistent 2024 unit report (random figures)."""
-    t3 = SPEC.table("t3")
-    cols = t3.value_keys[:-1]
-    v = {}
-    for col in cols:
-        results = {r.key: rng.randint(0, 4) for r in t3.tagged("result")}
-        total, nxt = sum(results.values()), rng.randint(0, 3)
-        carry = rng.randint(0, total + nxt)
-        v.update({f"t3.{k}.{col}": n for k, n in results.items()})
-        v.update({f"t3.total.{col}": total, f"t3.next.{col}": nxt, f"t3.carry.{col}": carry,
-                  f"t3.new.{col}": total + nxt - carry})
-    for row in t3.data_rows():
-        v[f"t3.{row.key}.total"] = sum(v[f"t3.{row.key}.{c}"] for c in cols)
-    for g in ("review", "direct", "after_review"):
-        parts = [rng.randint(0, 2) for _ in range(4)]
-        v.update({f"t4.{g}.{k}": n for k, n in zip(("upheld", "corrected", "other", "pending"), parts)})
-        v[f"t4.{g}.total"] = sum(parts)
-    for k in SPEC.fields:
-        if k.startswith("t2."):
-            v[k] = rng.randint(0, 50) if SPEC.fields[k].kind != "amount" else round(rng.uniform(0, 20), 2)
-    return v
-
-
-def _unit(path, year, values, agency):
-    import datetime as dt
-
-    new_workbook(path, year, agency, values=values, narrative=dict(NARRATIVE, s6_fee="本年度未收取信息处理费。"),
-                 meta=dict(META, signoff_date=dt.date(year + 1, 1, 20)))
+def expected_sum(units: list[dict], key: str):
+    return sum(v[key] for v in units)
 
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
-    """200 files: 180 valid units (9 distinct × 20 copies), 10 with a broken total, 5 of another year,
-    5 corrupt or hostile."""
+    """200 distinct generated units (valid, copied text, broken totals, another year, truncated, exact copies) plus
+    5 corrupt or hostile files."""
     root = tmp_path_factory.mktemp("batch")
-    src, units = root / "src", root / "units"
-    src.mkdir()
-    units.mkdir()
-    rng = random.Random(2024)
-    valid = []
-    for i in range(9):
-        values = consistent_values(rng)
-        _unit(src / f"v{i}.xlsx", 2024, values, f"某区第{i}局")
-        valid.append(values)
-    broken = dict(valid[0])
-    broken["t3.new.natural"] += 1
-    _unit(src / "broken.xlsx", 2024, broken, "某区错误局")
-    _unit(src / "old.xlsx", 2023, valid[1], "某区旧局")
-    n = 0
-    for _ in range(20):
-        for i in range(9):
-            shutil.copy(src / f"v{i}.xlsx", units / f"unit{n:03d}.xlsx")
-            n += 1
-    for k in range(10):
-        shutil.copy(src / "broken.xlsx", units / f"broken{k}.xlsx")
-    for k in range(5):
-        shutil.copy(src / "old.xlsx", units / f"old{k}.xlsx")
+    b = make_batch(root / "units", 200, seed=2024, broken=0.05, other_year=0.03, unreadable=0.02, duplicates=0.04)
+    demo = next(b.folder.glob("unit*.xlsx"))
     for kind in ("billion_laughs", "ratio_bomb", "truncated", "csv_renamed", "html_renamed"):
-        bad = make(kind, root, src / "v0.xlsx")
-        shutil.move(bad, units / f"bad_{kind}.xlsx")
-    assert len(list(units.iterdir())) == 200
-    return units, valid
+        shutil.move(make(kind, root, demo), b.folder / f"bad_{kind}.xlsx")
+        b.expected[f"bad_{kind}.xlsx"] = "unreadable"
+    counts = Counter(b.expected.values())
+    assert all(counts[s] >= 3 for s in ("passed", "errors", "mismatch", "unreadable", "duplicate")), counts
+    return b
 
 
-def test_rollup_of_200_workbooks_sums_and_statuses(batch, tmp_path):
-    units, valid = batch
-    roll = rollup([units], tmp_path / "汇总.xlsx", year=2024, agency="某区汇总")
-    statuses = {u["name"]: u["status"] for u in roll.units}
-    assert sum(1 for s in statuses.values() if s == "passed") == 180
-    assert all(statuses[f"broken{k}.xlsx"] == "errors" for k in range(10))
-    assert all(statuses[f"old{k}.xlsx"] == "mismatch" for k in range(5))
-    assert all(s == "unreadable" for n, s in statuses.items() if n.startswith("bad_"))
+def test_rollup_sums_and_statuses(batch, tmp_path):
+    roll = rollup([batch.folder], tmp_path / "汇总.xlsx", year=2024, agency="某区汇总", jobs=1)
+    assert {u.name: u.status for u in roll.units} == batch.expected
+    assert len(roll.summed) == len(batch.summed)
     summed = read(roll.output)
     for key, field in SPEC.fields.items():
         if field.variant:
             continue
-        expected = sum(v[key] for v in valid) * 20
         got = summed.number(key)
-        assert got is not None and abs(float(got) - expected) < 1e-6, key
-    result = validate(summed)
-    arithmetic = [f for f in result.findings if f.rule_id.startswith(("T3-", "T4-", "CELL-"))]
+        assert got is not None and abs(float(got) - expected_sum(batch.summed, key)) < 1e-6, key
+    arithmetic = [f for f in validate(summed).findings if f.rule_id.startswith(("T3-", "T4-", "CELL-"))]
     assert arithmetic == []  # the sum of valid units is itself valid
     wb = load_workbook(roll.output)
     status = wb["汇总情况"]
-    assert "通过 180" in status["A2"].value and "无法读取 5" in status["A2"].value
+    counts = Counter(batch.expected.values())
+    assert f"通过 {counts['passed']}" in status["A2"].value and f"无法读取 {counts['unreadable']}" in status["A2"].value
+    assert status.max_row >= 4 + len(batch.expected)
+    rows = {r[1]: r for r in status.iter_rows(min_row=5, max_row=4 + len(batch.expected), values_only=True)}
+    dup = next(n for n, s in batch.expected.items() if s == "duplicate")
+    assert rows[dup][4] == "重复，未计入" and rows[dup][7] == "否" and "内容完全相同" in rows[dup][8]
     assert set(roll.stock_keys) == {"t2.reg.valid", "t2.norm.valid"}
     ref = wb.defined_names["xs_t2_norm_valid"].attr_text.split("!")[1].replace("$", "")
     assert "存量数字" in wb["表二"][ref].comment.text
+    copies = {u.agency: u.copies for u in roll.units if u.status == "passed"}
+    assert all(any("雷同" in c for c in copies[a]) for a in batch.copied)
+    assert sum(1 for a, c in copies.items() if c) == len(batch.copied)  # own texts are never flagged
 
 
-def test_parallel_jobs_give_the_same_result(batch, tmp_path):
-    units, _ = batch
-    one = rollup([units], tmp_path / "a.xlsx", year=2024)
-    two = rollup([units], tmp_path / "b.xlsx", year=2024, jobs=2)
+def test_parallel_jobs_give_the_same_result(batch, tmp_path, monkeypatch):
+    import importlib
+
+    workers = importlib.import_module("xlsheet.county.workers")
+    monkeypatch.setattr(workers, "MIN_UNITS_PER_WORKER", 1)  # two workers even for a small batch
+    one = rollup([batch.folder], tmp_path / "a.xlsx", year=2024)
+    two = rollup([batch.folder], tmp_path / "b.xlsx", year=2024, jobs=2)
     assert one.values == two.values
-    assert [(u["name"], u["status"]) for u in one.units] == [(u["name"], u["status"]) for u in two.units]
+    assert [(u.name, u.status, u.reason) for u in one.units] == [(u.name, u.status, u.reason) for u in two.units]
 
 
 def test_cli_json_summary_and_include_errors(batch, tmp_path, capsys):
-    units, valid = batch
     out = tmp_path / "c.xlsx"
-    assert main(["rollup", str(units), "-o", str(out), "--json", "--include-errors"]) == 0
+    assert main(["rollup", str(batch.folder), "-o", str(out), "--json", "--include-errors", "--jobs", "2"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["year"] == 2024 and data["units"] == 200 and data["summed"] == 190
-    assert data["unreadable"] == 5 and data["mismatch"] == 5
+    counts = Counter(batch.expected.values())
+    assert data["year"] == 2024 and data["units"] == len(batch.expected)
+    assert data["summed"] == counts["passed"] + counts["errors"]
+    assert data["unreadable"] == counts["unreadable"] and data["mismatch"] == counts["mismatch"]
     bad = [u for u in data["unit_status"] if u["name"] == "bad_billion_laughs.xlsx"][0]
-    assert "实体" in bad["reason"]
-    assert read(out).number("t3.new.natural") == sum(v["t3.new.natural"] for v in valid) * 20 + 10 * (
-        valid[0]["t3.new.natural"] + 1)
+    assert "实体" in bad["reason"] and bad["status_label"] == "无法读取"
+    assert read(out).number("t3.new.natural") > expected_sum(batch.summed, "t3.new.natural")
 
 
 def test_a_blank_in_a_summed_unit_leaves_the_total_blank(tmp_path):
     rng = random.Random(1)
     a, b = consistent_values(rng), consistent_values(rng)
-    _unit(tmp_path / "a.xlsx", 2024, a, "甲局")
+    write_unit(tmp_path / "a.xlsx", 2024, a, "甲局")
     del b["t2.fee.amount"]
-    _unit(tmp_path / "b.xlsx", 2024, b, "乙局")
+    write_unit(tmp_path / "b.xlsx", 2024, b, "乙局")
     roll = rollup([tmp_path / "a.xlsx", tmp_path / "b.xlsx"], tmp_path / "s.xlsx", year=2024, include_errors=True)
     assert "t2.fee.amount" not in roll.values
     assert read(roll.output).value("t2.fee.amount").state.value == "blank"
 
 
-def test_progress_bar_only_on_a_terminal(monkeypatch, tmp_path):
+def test_progress_bar_only_on_a_terminal(tmp_path):
     import io
-
-    from xlsheet import rollup as module
 
     class Tty(io.StringIO):
         def isatty(self):
             return True
 
     tty = Tty()
-    monkeypatch.setattr(module.sys, "stderr", tty)
-    module._progress(3, 4)
-    module._progress(4, 4)
+    draw = progress_bar(tty)
+    draw(3, 4)
+    draw(4, 4)
     assert "3/4" in tty.getvalue() and tty.getvalue().endswith("4/4\n")
-    pipe = io.StringIO()
-    monkeypatch.setattr(module.sys, "stderr", pipe)
-    module._progress(4, 4)
-    assert pipe.getvalue() == ""  # no bar in logs or when --json output is captured
+    assert progress_bar(io.StringIO()) is None  # no bar in logs or when --json output is captured
+    seen = []
+    write_unit(tmp_path / "u" / "a.xlsx", 2024, consistent_values(random.Random(3)), "甲局")
+    rollup([tmp_path / "u"], tmp_path / "s.xlsx", progress=lambda d, t: seen.append((d, t)))
+    assert seen[-1] == (1, 1)  # the library reports progress; it never draws
 
 
 def test_units_with_the_same_text_but_another_name_are_flagged(tmp_path):
@@ -165,13 +126,10 @@ def test_units_with_the_same_text_but_another_name_are_flagged(tmp_path):
     template = "本单位高度重视政府信息公开工作，健全工作机制，规范公开流程，全年主动公开政府信息{n}条，切实保障公众知情权。"
     for name, n, text in (("甲区教育局", 12, template), ("甲区卫生健康局", 30, template),
                           ("甲区水利局", 5, "水利局结合防汛工作实际，重点公开水旱灾害防御、河湖长制等信息，共计五类。")):
-        import datetime as dt
-
-        new_workbook(tmp_path / f"{name}.xlsx", 2024, name, values=consistent_values(rng),
-                     narrative=dict(NARRATIVE, s1_intro=f"{name}" + text.format(n=n), s6_fee="未收取信息处理费。"),
-                     meta=dict(META, signoff_date=dt.date(2025, 1, 20)))
+        write_unit(tmp_path / f"{name}.xlsx", 2024, consistent_values(rng), name,
+                   narrative={"s1_intro": f"{name}" + text.format(n=n), "s6_fee": "未收取信息处理费。"})
     roll = rollup([tmp_path], tmp_path / "out" / "汇总.xlsx", year=2024)
-    copies = {u["agency"]: u.get("copies", []) for u in roll.units}
+    copies = {u.agency: u.copies for u in roll.units}
     assert any("一、总体情况：概述" in c and "甲区卫生健康局" in c for c in copies["甲区教育局"])
     assert not any("总体情况" in c for c in copies["甲区水利局"])
     status = load_workbook(roll.output)["汇总情况"]
@@ -181,3 +139,164 @@ def test_units_with_the_same_text_but_another_name_are_flagged(tmp_path):
 def test_a_mistyped_folder_is_named(tmp_path, capsys):
     assert main(["rollup", str(tmp_path / "没有这个文件夹"), "-o", str(tmp_path / "s.xlsx")]) == 2
     assert "找不到文件或文件夹" in capsys.readouterr().err
+
+
+# --- integrity (issue 9, class 9 and the roll-up parts of classes 3, 4, 5) ---------------------------------------
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    root = tmp_path_factory.mktemp("tpl")
+    values = consistent_values(random.Random(11))
+    return Template(write_unit(root / "base.xlsx", 2024, values, "基准局"), values)
+
+
+def test_each_unit_is_counted_once(template, tmp_path, capsys):
+    units = tmp_path / "各单位"
+    units.mkdir()
+    a = template.emit(units / "a.xlsx", agency="甲局", factor=1)
+    b = template.emit(units / "b.xlsx", agency="乙局", factor=2)
+    assert main(["validate", str(units / "a.xlsx"), "--write"]) == 0  # writes a_校验.xlsx beside it
+    capsys.readouterr()
+    shutil.copyfile(units / "b.xlsx", units / "b - 副本.xlsx")  # the same file twice
+    template.emit(units / "c.xlsx", agency="甲局", factor=5)  # a second report of the same agency
+    first = rollup([units], tmp_path / "first.xlsx", year=2024)
+    shutil.copyfile(first.output, units / "上次汇总.xlsx")  # last year's habit: the total left in the folder
+    roll = rollup([units], units / "汇总.xlsx", year=2024)
+    again = rollup([units], units / "汇总.xlsx", year=2024, overwrite=True)  # a re-run into the same folder
+    for r in (first, roll, again):
+        assert r.values["t3.new.natural"] == a["t3.new.natural"] + b["t3.new.natural"]
+        assert [u.name for u in r.summed] == ["a.xlsx", "b - 副本.xlsx"]  # of two equal files, the first counts
+    status = {u.name: (u.status, u.reason) for u in again.units}
+    assert status["a_校验.xlsx"][0] == "skipped" and "校验副本" in status["a_校验.xlsx"][1]
+    assert status["b.xlsx"][0] == "duplicate" and "b - 副本.xlsx" in status["b.xlsx"][1]
+    assert status["c.xlsx"][0] == "duplicate" and "同一机关" in status["c.xlsx"][1]
+    assert status["上次汇总.xlsx"][0] == "skipped" and "汇总结果" in status["上次汇总.xlsx"][1]
+    assert status["汇总.xlsx"][0] == "skipped" and "输出文件" in status["汇总.xlsx"][1]
+
+
+def test_a_province_rolls_up_county_totals_with_totals(template, tmp_path):
+    counties = tmp_path / "各县"
+    for county, factors in (("甲县", (1, 2)), ("乙县", (3,))):
+        (tmp_path / county).mkdir()
+        for f in factors:
+            template.emit(tmp_path / county / f"u{f}.xlsx", agency=f"{county}第{f}局", factor=f)
+        rollup([tmp_path / county], counties / f"{county}汇总.xlsx", year=2024, agency=county)
+    skipped = rollup([counties], tmp_path / "省1.xlsx", year=2024)
+    assert {u.status for u in skipped.units} == {"skipped"} and "--totals" in skipped.units[0].reason
+    province = rollup([counties], tmp_path / "省2.xlsx", year=2024, agency="某省", totals=True)
+    assert len(province.summed) == 2
+    assert province.values["t3.new.natural"] == 6 * template.values["t3.new.natural"]
+
+
+def test_a_checked_copy_alone_is_a_unit(template, tmp_path):
+    template.emit(tmp_path / "a_校验.xlsx", agency="甲局")
+    roll = rollup([tmp_path], tmp_path / "out" / "s.xlsx", year=2024)
+    assert [u.status for u in roll.units] == ["passed"] and roll.units[0].summed
+
+
+def test_file_names_that_are_not_utf8_do_not_stop_the_batch(template, tmp_path):
+    folder = tmp_path / "units"
+    folder.mkdir()
+    gbk = os.path.join(os.fsencode(folder), "教育局".encode("gbk") + b".xlsx")
+    junk = os.path.join(os.fsencode(folder), b"\xff\xfe.xlsx")
+    template.emit(os.fsdecode(gbk), agency="教育局")
+    template.emit(os.fsdecode(junk), agency="卫健局")
+    out = tmp_path / "s.xlsx"
+    assert main(["rollup", str(folder), "-o", str(out), "--json"]) == 0
+    roll = rollup([folder], tmp_path / "s2.xlsx")
+    names = sorted(u.name for u in roll.units)
+    assert "教育局.xlsx" in names and len(names) == 2 and all(u.status == "passed" for u in roll.units)
+    shown = [r[1] for r in load_workbook(out)["汇总情况"].iter_rows(min_row=5, max_row=6, values_only=True)]
+    assert "教育局.xlsx" in shown and all(isinstance(s, str) for s in shown)
+
+
+def test_control_characters_and_formula_text_are_written_as_plain_text(template, tmp_path):
+    folder = tmp_path / "units"
+    folder.mkdir()
+    template.emit(folder / "a.xlsx", agency="甲_x000B_局")  # Excel's escape of a pasted vertical tab
+    template.emit(folder / "=cmd.xlsx", agency='=HYPERLINK("http://example.com","点我")')
+    template.emit(folder / "c.xlsx", agency="@SUM(1+1)", bump="t3.new.natural")
+    roll = rollup([folder], tmp_path / "s.xlsx", year=2024, agency="+某县\x0b汇总", include_errors=True)
+    assert len(roll.summed) == 3
+    assert any("控制字符" in p for p in roll.problems)
+    ws = load_workbook(roll.output)["汇总情况"]
+    cells = {r: (ws[f"B{r}"], ws[f"C{r}"]) for r in range(5, 8)}
+    texts = {c.value for pair in cells.values() for c in pair}
+    assert {"甲局", '=HYPERLINK("http://example.com","点我")', "@SUM(1+1)", "=cmd.xlsx"} <= texts
+    assert all(c.data_type == "s" for pair in cells.values() for c in pair)
+    assert "控制字符" in ws["A3"].value
+    assert "\x0b" not in ws["A1"].value
+
+
+def test_sums_beyond_a_cell_are_left_blank_with_a_note(template, tmp_path):
+    for name in ("a", "b"):
+        template.emit(tmp_path / f"{name}.xlsx", agency=f"{name}局", overrides={"t2.reg.made": 1.7e308})
+    roll = rollup([tmp_path], tmp_path / "out" / "s.xlsx", year=2024, include_errors=True)
+    assert len(roll.summed) == 2
+    assert "t2.reg.made" not in roll.values and any("超出" in p for p in roll.problems)
+    assert read(roll.output).value("t2.reg.made").state.value == "blank"
+
+
+def test_a_unit_that_crashes_its_worker_is_a_status_row(template, tmp_path):
+    """One far cell makes a naive reader allocate terabytes (a native abort): one status row, the rest summed."""
+    folder = tmp_path / "units"
+    folder.mkdir()
+    good = [template.emit(folder / f"u{i}.xlsx", agency=f"第{i}局", factor=i + 1) for i in range(4)]
+    template.emit(folder / "u2bomb.xlsx", agency="炸弹局")
+    with zipfile.ZipFile(folder / "u2bomb.xlsx") as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = parts["xl/worksheets/sheet3.xml"].decode()
+    sheet = sheet.replace("</sheetData>", '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
+    parts["xl/worksheets/sheet3.xml"] = sheet.replace('<dimension ref="', '<dimension ref="A1:XFD1048576" x="').encode()
+    with zipfile.ZipFile(folder / "u2bomb.xlsx", "w") as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+    roll = rollup([folder], tmp_path / "s.xlsx", year=2024, jobs=1)
+    status = {u.name: u.status for u in roll.units}
+    assert status.pop("u2bomb.xlsx") == "unreadable"
+    assert set(status.values()) == {"passed"} and len(roll.summed) == 4
+    assert roll.values["t3.new.natural"] == sum(v["t3.new.natural"] for v in good)
+
+
+def test_unreadable_files_and_folders_are_named_in_chinese(template, tmp_path, capsys, monkeypatch):
+    """Permission errors are simulated (the suite may run as root, who reads everything)."""
+    import builtins
+
+    import importlib
+
+    from xlsheet.county import check_unit
+
+    collect_module = importlib.import_module("xlsheet.county.collect")  # the module, not the function it exports
+
+    folder = tmp_path / "units"
+    folder.mkdir()
+    template.emit(folder / "b.xlsx", agency="乙局")
+    real_open = builtins.open
+
+    def guarded_open(file, *args, **kwargs):
+        if str(file).endswith("b.xlsx"):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", guarded_open)
+    unit = check_unit(str(folder / "b.xlsx"))
+    monkeypatch.setattr(builtins, "open", real_open)
+    assert unit.status == "unreadable" and unit.reason == "无法读取文件：没有读取权限"
+
+    def denied(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(collect_module.os, "listdir", denied)
+    assert main(["rollup", str(folder), "-o", str(tmp_path / "t.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert "无法读取文件夹" in err and "没有读取权限" in err and "units" in err
+
+
+def test_the_same_file_name_in_two_folders(template, tmp_path):
+    for folder in ("一组", "二组"):
+        (tmp_path / folder).mkdir()
+    template.emit(tmp_path / "一组" / "a.xlsx", agency="甲局")
+    shutil.copyfile(tmp_path / "一组" / "a.xlsx", tmp_path / "二组" / "a.xlsx")
+    roll = rollup([tmp_path / "一组", tmp_path / "二组"], tmp_path / "s.xlsx", year=2024)
+    assert [(u.name, u.status) for u in roll.units] == [("一组/a.xlsx", "passed"), ("二组/a.xlsx", "duplicate")]
+    assert "一组/a.xlsx" in roll.units[1].reason

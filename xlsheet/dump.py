@@ -27,6 +27,8 @@ class SrcCell:
 
 @dataclass
 class Dump:
+    """The paragraphs and tables of a document, in document order."""
+
     paragraphs: list[str] = field(default_factory=list)
     tables: list[list[list[str]]] = field(default_factory=list)
     # Document order: ("p", index into paragraphs) or ("t", index into tables).

@@ -6,7 +6,6 @@ subclasses for bad input (a complete Chinese message) and never prints.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,6 +139,8 @@ def run(src, out_dir, previous=None) -> RunOutcome:
     """The main job on one workbook: validate, write the marked copy and the JSON findings into ``out_dir``, and
     the DOCX when there are no errors.  Outputs of an earlier run in ``out_dir`` are replaced (kept as .bak).
     ``previous`` (last year's workbook) adds the cross-year rules, as in :func:`check`."""
+    import json
+
     from .fileio import atomic_write
     from .validation.writeback import write_validated_copy
 

@@ -37,6 +37,8 @@ class State(str, Enum):
 
 @dataclass(frozen=True)
 class CellValue:
+    """One cell as read: its state (blank / zero / number / text), the number, the raw value and a note."""
+
     state: State
     number: int | Decimal | None = None
     raw: object = None

@@ -1,7 +1,6 @@
 """``xlsheet validate`` and ``xlsheet rules``."""
 from __future__ import annotations
 
-import json
 import sys
 
 from ..jobs import check
@@ -11,6 +10,8 @@ def _cmd_validate(args) -> int:
     published = True if args.published else False if args.strict else None
     result = check(args.file, args.previous, published=published)
     if args.json:
+        import json
+
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         from ..validation.render_text import render_text

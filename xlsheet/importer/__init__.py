@@ -30,6 +30,8 @@ MAX_TEXT = 20 * 1024 * 1024
 
 @dataclass
 class Imported:
+    """What was recognised in a published report, ready to become a workbook."""
+
     spec: Spec
     year: int
     agency: str

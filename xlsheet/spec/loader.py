@@ -5,9 +5,8 @@ exactly ``ncols`` columns or whose cells overlap, so a typo in a spec fails at i
 """
 from __future__ import annotations
 
-import tomllib
+import os
 from functools import lru_cache
-from importlib import resources
 
 from .model import KINDS, Cell, Field, MetaField, NarrativeField, Row, Section, Spec, Table, Variant
 
@@ -129,20 +128,30 @@ def parse_spec(data: dict) -> Spec:
 
 
 @lru_cache(maxsize=None)
-def load_spec(fmt: str) -> Spec:
-    """The spec of format ``fmt`` ("v2019" or "v2021")."""
+def _raw(fmt: str) -> dict:
+    # The data files sit beside this package (a plain path: importlib.resources costs start-up time); parsed
+    # TOML is cached per user by content hash (see xlsheet.tomlcache).
+    from ..tomlcache import load
+
     if fmt not in FORMATS:
         raise KeyError(fmt)
-    text = resources.files("xlsheet.spec.data").joinpath(f"{fmt}.toml").read_text(encoding="utf-8")
-    return parse_spec(tomllib.loads(text))
+    return load(os.path.join(os.path.dirname(__file__), "data", f"{fmt}.toml"))
+
+
+@lru_cache(maxsize=None)
+def load_spec(fmt: str) -> Spec:
+    """The spec of format ``fmt`` ("v2019" or "v2021")."""
+    return parse_spec(_raw(fmt))
 
 
 def spec_for_year(year: int) -> Spec:
-    """The format in force for reporting ``year`` (≤2020: 2019 format; 2021 onward: 2021 format)."""
+    """The format in force for reporting ``year`` (≤2020: 2019 format; 2021 onward: 2021 format).  Only the
+    chosen format is built."""
     for fmt in FORMATS:
-        spec = load_spec(fmt)
-        if spec.covers(year):
-            return spec
+        raw = _raw(fmt)
+        last = raw.get("last_year")
+        if year >= int(raw["first_year"]) and (last is None or year <= int(last)):
+            return load_spec(fmt)
     from ..errors import FormatVersionError
 
     raise FormatVersionError(f"{year}年不在任何已知格式的适用范围内：本程序支持2019年度及以后的报告"

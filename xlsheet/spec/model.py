@@ -40,6 +40,8 @@ class Cell:
 
 @dataclass(frozen=True)
 class Row:
+    """One row of an official table: its role, cells and (for data rows) key, tags and variant."""
+
     index: int
     role: str  # heading | header | data
     cells: tuple[Cell, ...]
@@ -65,14 +67,19 @@ class Field:
     cell: Cell
     variant: str | None = None
 
+    @cached_property
+    def _label(self) -> str:
+        return " / ".join(p for p in (self.row_label, self.column_label) if p)
+
     def describe(self, year: int | None = None) -> str:
-        parts = [p for p in (self.row_label, self.column_label) if p]
-        text = " / ".join(parts)
-        return text.replace("{year}", str(year)) if year is not None else text
+        text = self._label  # computed once: the reader and every check ask for it
+        return text.replace("{year}", str(year)) if year is not None and "{year}" in text else text
 
 
 @dataclass(frozen=True)
 class Table:
+    """One official table: its sheet, title, column count and widths, rows and value columns."""
+
     key: str
     sheet: str
     title: str
@@ -111,6 +118,8 @@ class Table:
 
 @dataclass(frozen=True)
 class MetaField:
+    """One 基本信息 item (agency, year, contact details, …)."""
+
     key: str
     label: str
     kind: str = "text"
@@ -120,6 +129,8 @@ class MetaField:
 
 @dataclass(frozen=True)
 class NarrativeField:
+    """One narrative section of the report text (正文)."""
+
     key: str
     label: str
     section: str | None = None
@@ -130,6 +141,8 @@ class NarrativeField:
 
 @dataclass(frozen=True)
 class Section:
+    """A heading of the report, with the table printed under it."""
+
     key: str
     heading: str
     table: str | None = None
@@ -137,12 +150,16 @@ class Section:
 
 @dataclass(frozen=True)
 class Variant:
+    """A local variant of a format (extra rows some provinces add)."""
+
     key: str
     label: str
 
 
 @dataclass(frozen=True)
 class Spec:
+    """One report format: years in force, metadata, narrative sections, tables and their input fields."""
+
     format: str
     revision: int
     name: str
@@ -169,8 +186,12 @@ class Spec:
         return year >= self.first_year and (self.last_year is None or year <= self.last_year)
 
     def fields_for(self, variants=frozenset()) -> list[Field]:
-        """Input fields present in a workbook with these variants, in table order."""
-        return [f for f in self.fields.values() if f.variant is None or f.variant in variants]
+        """Input fields present in a workbook with these variants, in table order (a new list each call)."""
+        cache = self.__dict__.setdefault("_fields_for", {})  # a frozen dataclass may still cache in __dict__
+        key = frozenset(variants)
+        if key not in cache:
+            cache[key] = tuple(f for f in self.fields.values() if f.variant is None or f.variant in key)
+        return list(cache[key])
 
     @property
     def years_label(self) -> str:

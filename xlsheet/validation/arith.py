@@ -15,6 +15,8 @@ from .catalogue import Rule, rules_for
 
 @dataclass(frozen=True)
 class SumCheck:
+    """One equation of a rule over named cells."""
+
     rule: Rule
     instance: str
     where: str

@@ -1,16 +1,17 @@
 """The rule catalogue (``catalogue.toml``) as typed objects."""
 from __future__ import annotations
 
-import tomllib
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 SEVERITIES = ("error", "warning")
 
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule of the catalogue: permanent id, severity, formats, title, message template, check kind, params."""
+
     id: str
     severity: str
     formats: tuple[str, ...]
@@ -25,10 +26,11 @@ class Rule:
 
 @lru_cache(maxsize=None)
 def load_catalogue() -> tuple[Rule, ...]:
-    text = resources.files("xlsheet.validation").joinpath("catalogue.toml").read_text(encoding="utf-8")
+    from ..tomlcache import load
+
     rules = []
     seen = set()
-    for raw in tomllib.loads(text)["rule"]:
+    for raw in load(os.path.join(os.path.dirname(__file__), "catalogue.toml"))["rule"]:
         raw = dict(raw)
         base = {k: raw.pop(k) for k in ("id", "severity", "formats", "title", "message", "kind")}
         if base["id"] in seen or base["severity"] not in SEVERITIES:

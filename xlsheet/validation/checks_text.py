@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 
+from ..lazyre import lazy
 from .registry import check
 
 # Longest chain of jurisdiction segments: 淄博市张店区残疾人联合会 → 淄博市张店区.
-_JURIS = re.compile(r"^((?:[\u4e00-\u9fa5]{1,8}?(?:自治区|自治州|自治县|省|市|州|盟|区|县|旗|镇|乡|街道))+)")
+_JURIS = lazy(r"^((?:[\u4e00-\u9fa5]{1,8}?(?:自治区|自治州|自治县|省|市|州|盟|区|县|旗|镇|乡|街道))+)")
 _ORG_SUFFIX = r"(?:服务中心|中心|局|委员会|办公室|联合会|人民政府|政府|院|所|站|队|厅|处|委|办)"
 _SELF = {"局": "局", "委": "委", "中心": "中心", "会": "会", "院": "院"}
 
@@ -280,7 +281,7 @@ def text_wrong_year(rule, ctx):
                               year=r.year)
 
 
-_PLACEHOLDERS = re.compile(
+_PLACEHOLDERS = lazy(
     r"下载\s*[（(]\s*[)）]|[（(]\s*[)）]|(?:电话|地址|邮编|网址|传真|邮箱)[：:]\s*(?=[，。；,;、）)]|$)|[Xx×＿_]{3,}")
 
 

@@ -11,6 +11,8 @@ SEVERITY_LABEL = {"error": "错误", "warning": "警告"}
 
 @dataclass(frozen=True)
 class Finding:
+    """One problem found by a rule, where it is and the figures involved."""
+
     rule_id: str
     severity: str
     title: str
@@ -38,6 +40,8 @@ class Finding:
 
 @dataclass
 class Result:
+    """All findings for one report, and the equations that could not be assessed."""
+
     report: Report
     findings: list[Finding] = field(default_factory=list)
     not_assessable: list[str] = field(default_factory=list)  # "RULE-ID instance" of equations over blanks/text

@@ -26,6 +26,8 @@ class _Keep(dict):
 
 @dataclass
 class Context:
+    """What a check sees: the report, last year's report, and where to note what it could not assess."""
+
     report: Report
     previous: Report | None = None
     not_assessable: list[str] = field(default_factory=list)

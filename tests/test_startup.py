@@ -1,0 +1,67 @@
+"""What keeps `xlsheet validate` near the interpreter's start-up: a per-user cache of the parsed TOML data (correct
+when files change, harmless when the cache cannot be written) and heavy modules kept off the validate path.
+Speed itself is measured in benchmarks/run.py, not here."""
+import os
+import subprocess
+import sys
+import tomllib
+
+from tests.conftest import EXAMPLES
+from xlsheet import tomlcache
+
+SPEC = os.path.join(os.path.dirname(tomlcache.__file__), "spec", "data", "v2021.toml")
+
+
+def test_cached_data_equals_a_fresh_parse_and_follows_edits(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("XLSHEET_NO_CACHE", raising=False)
+    src = tmp_path / "data.toml"
+    src.write_bytes(open(SPEC, "rb").read())
+    fresh = tomllib.loads(src.read_text(encoding="utf-8"))
+    assert tomlcache.load(str(src)) == fresh  # first run: parsed, blob written
+    blobs = list((tmp_path / "cache" / "xlsheet").iterdir())
+    assert len(blobs) == 1 and blobs[0].name.startswith("data-")
+    assert tomlcache.load(str(src)) == fresh  # second run: from the blob
+    src.write_text('format = "edited"\n', encoding="utf-8")
+    assert tomlcache.load(str(src)) == {"format": "edited"}  # an edit is seen at once, never a stale blob
+
+
+def test_a_damaged_blob_or_an_unwritable_cache_falls_back_to_parsing(tmp_path, monkeypatch):
+    monkeypatch.delenv("XLSHEET_NO_CACHE", raising=False)
+    src = tmp_path / "d.toml"
+    src.write_text('a = 1\nb = ["x"]\n', encoding="utf-8")
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))  # the cache folder cannot be created
+    assert tomlcache.load(str(src)) == {"a": 1, "b": ["x"]}
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "c"))
+    tomlcache.load(str(src))
+    (blob,) = (tmp_path / "c" / "xlsheet").iterdir()
+    blob.write_bytes(b"\x00garbage")
+    assert tomlcache.load(str(src)) == {"a": 1, "b": ["x"]}
+    monkeypatch.setenv("XLSHEET_NO_CACHE", "1")
+    assert tomlcache.cache_dir() is None and tomlcache.load(str(src)) == {"a": 1, "b": ["x"]}
+
+
+def test_validate_keeps_heavy_modules_off_its_path(tmp_path):
+    code = ("import sys, io, contextlib\n"
+            "from xlsheet.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            f"    main(['validate', {str(EXAMPLES / 'demo_2024.xlsx')!r}])\n"
+            "main_heavy = [m for m in ('openpyxl', 'docx', 'jinja2', 'lxml', 'inspect', 'tomllib', 'json', "
+            "'concurrent.futures') if m in sys.modules]\n"
+            "print(','.join(main_heavy))\n")
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path))
+    for _ in range(2):  # the second run reads the parsed TOML from the cache
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+        assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == ""
+
+
+def test_only_the_format_in_use_is_built(tmp_path):
+    code = ("from xlsheet.spec import loader\n"
+            "loader.spec_for_year(2024)\n"
+            "print(loader.load_spec.cache_info().currsize)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=dict(os.environ, XDG_CACHE_HOME=str(tmp_path)))
+    assert proc.stdout.strip() == "1", proc.stderr

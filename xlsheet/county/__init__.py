@@ -1,0 +1,68 @@
+"""The county office's roll-up (汇总) of its units' workbooks, in four one-way steps:
+
+``collect`` (which files; our own outputs recognised) → ``check`` (each unit read and validated in a limited
+worker process: :mod:`.workers`, :mod:`.check`) → ``aggregate`` (duplicates, year and format, running sums:
+:mod:`.aggregate`) → ``write`` (the summed workbook and its 汇总情况 sheet: :mod:`.write`).
+
+Contract of :func:`rollup`:
+* every input file becomes exactly one status row — passed / errors / unreadable / mismatch / duplicate / skipped —
+  with its reason; a corrupt, hostile or crashing file is a row, never the end of the batch;
+* each unit is counted once: byte-identical copies, a second report of the same agency and year, ``…_校验`` copies
+  beside their original, earlier roll-up totals and the output itself are listed but not summed;
+* only units without errors (``include_errors``: readable units with errors too) of the roll-up's year and format
+  are summed; a cell stays blank when a summed unit has it blank; stock figures are summed and marked;
+* the library never prints: ``progress(done, total)`` is called as units finish (the CLI draws the bar).
+"""
+from __future__ import annotations
+
+import threading
+
+from .aggregate import Rollup, Tally, aggregate, flag_copies
+from .check import check_unit, fingerprints
+from .collect import collect
+from .units import STATUS, Unit
+
+__all__ = ["rollup", "Rollup", "Unit", "STATUS", "collect", "check_unit", "fingerprints", "flag_copies",
+           "aggregate", "Tally"]
+
+
+def _warm_writer() -> None:
+    """Import the workbook writer (openpyxl: a few hundred ms) while the parent would only wait for workers."""
+    try:
+        from ..workbook import build  # noqa: F401
+    except Exception:  # the real import in write_rollup reports any problem
+        pass
+
+
+def rollup(paths, output, *, year: int | None = None, agency: str = "汇总", jobs: int = 1,
+           include_errors: bool = False, overwrite: bool = False, progress=None, isolate: bool = True,
+           totals: bool = False) -> Rollup:
+    """Check, sum and write the units in ``paths`` (files and folders) to ``output``; returns the :class:`Rollup`.
+    ``year`` defaults to the most common year among readable units; ``jobs`` worker processes (``isolate=False``
+    checks in this process: trusted files only); ``totals`` accepts earlier roll-up totals as units (a province
+    summing its counties), which are otherwise skipped."""
+    from ..errors import XlsheetError
+    from .workers import check_units
+    from .write import write_rollup
+
+    units = collect(paths, output)
+    if not units:
+        raise XlsheetError("没有找到要汇总的工作簿（.xlsx / .xlsm）")
+    threading.Thread(target=_warm_writer, daemon=True).start()  # while the workers start and run
+    tally = Tally(agency, include_errors=include_errors)
+    nxt = 0  # units before this index have been tallied, in file order (so "the first one counts" is stable)
+    for i, unit in check_units(units, jobs, isolate=isolate, totals=totals, progress=progress):
+        units[i] = unit
+        while nxt < len(units) and units[nxt].status != "pending":
+            tally.add(units[nxt])
+            nxt += 1
+    for unit in units[nxt:]:
+        tally.add(unit)
+    if year is None:
+        year = tally.default_year()
+        if year is None:
+            raise XlsheetError("所有工作簿都无法读取，无法确定汇总年度；请用 --year 指定")
+    flag_copies([u for u in tally.units if u.status in ("passed", "errors", "mismatch")])
+    roll = tally.finish(year)
+    roll.output = write_rollup(roll, output, overwrite=overwrite)
+    return roll

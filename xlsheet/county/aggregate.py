@@ -1,0 +1,176 @@
+"""Step 3 of a roll-up: decide which checked units count, and sum them — streaming, one unit at a time, so the
+parent never holds every unit's figures (20,000 units: one running total per format and year).
+
+Integrity rules (each unit is counted once; everything skipped says why):
+* a file with the same bytes as an earlier one is a ``duplicate``;
+* a second summable unit of the same agency and year is a ``duplicate`` (the first in file order is counted; a
+  unit with errors does not claim its agency, so a corrected re-submission is counted);
+* units of another year or format than the roll-up's are ``mismatch``;
+* a total beyond what a spreadsheet cell can hold (two units with 1.7e308) is left blank and named in
+  ``Rollup.problems`` instead of becoming ``inf`` or a crash.
+Sums follow the spec: a cell stays blank when any summed unit has it blank (never an invented 0); a variant's
+cells are summed over the units that have the variant; stock figures are summed and listed in ``stock_keys``.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from ..spec import load_spec, spec_for_year
+from .units import STATUS, Unit
+
+#: Largest magnitude a spreadsheet cell holds (Excel: 9.99999999999999E+307).
+MAX_CELL = Decimal("9.99999999999999E+307")
+_BLANK = object()
+
+
+@dataclass
+class Rollup:
+    """The outcome: every unit with its status, the summed figures of the roll-up's year, and what to check."""
+
+    year: int
+    agency: str
+    units: list[Unit] = field(default_factory=list)
+    values: dict = field(default_factory=dict)
+    stock_keys: list[str] = field(default_factory=list)
+    variants: set = field(default_factory=set)
+    problems: list[str] = field(default_factory=list)
+    output: Path | None = None
+
+    @property
+    def summed(self) -> list[Unit]:
+        return [u for u in self.units if u.summed]
+
+    def counts(self) -> dict[str, int]:
+        c = Counter(u.status for u in self.units)
+        return {s: c.get(s, 0) for s in STATUS}
+
+    def summary(self) -> dict:
+        return {"output": str(self.output) if self.output else None, "year": self.year, "agency": self.agency,
+                "units": len(self.units), "summed": len(self.summed), **self.counts(),
+                "stock_cells_flagged": len(self.stock_keys), "problems": list(self.problems),
+                "unit_status": [u.status_row() for u in self.units]}
+
+
+class _Group:
+    """Running totals of the summable units of one (year, format)."""
+
+    def __init__(self, fmt: str):
+        self.spec = load_spec(fmt)
+        self.fields = list(self.spec.fields.values())
+        self.totals: list = [None] * len(self.fields)  # None: nothing yet; _BLANK: a unit had it blank
+        self.claims: dict[str, str] = {}
+        self.variants: set[str] = set()
+        self.units = 0
+
+    def add(self, unit: Unit) -> None:
+        has = set(unit.variants)
+        self.variants |= has
+        self.units += 1
+        for j, (f, v) in enumerate(zip(self.fields, unit.values)):
+            if f.variant is not None and f.variant not in has:
+                continue
+            t = self.totals[j]
+            if t is _BLANK:
+                continue
+            self.totals[j] = _BLANK if v is None else (v if t is None else t + v)
+
+
+class Tally:
+    """Feed checked units in file order with :meth:`add`; :meth:`finish` returns the :class:`Rollup`."""
+
+    def __init__(self, agency: str, *, include_errors: bool = False):
+        self.agency, self.include_errors = agency, include_errors
+        self.units: list[Unit] = []
+        self.digests: dict[str, str] = {}
+        self.groups: dict[tuple, _Group] = {}
+        self.years: Counter = Counter()
+
+    def add(self, unit: Unit) -> None:
+        self.units.append(unit)
+        if unit.status not in ("passed", "errors"):
+            return
+        if unit.digest:
+            first = self.digests.get(unit.digest)
+            if first is None:
+                self.digests[unit.digest] = unit.name
+            else:
+                unit.status, unit.reason = "duplicate", f"与“{first}”内容完全相同（同一文件的副本），不重复计算"
+                unit.values = None
+                return
+        if unit.year is not None:
+            self.years[unit.year] += 1
+        if unit.status == "passed" or self.include_errors:
+            group = self.groups.get((unit.year, unit.format))
+            if group is None:
+                group = self.groups[(unit.year, unit.format)] = _Group(unit.format)
+            other = group.claims.get(unit.agency) if unit.agency else None
+            if other is not None:
+                unit.status = "duplicate"
+                unit.reason = (f"与“{other}”是同一机关（{unit.agency}）同一年度的报表，只计入文件顺序在前的一份；"
+                               "请确认哪一份是最终版本")
+            else:
+                if unit.agency:
+                    group.claims[unit.agency] = unit.name
+                group.add(unit)
+                unit.summed = True
+        unit.values = None  # summed (or not summable): the figures are no longer needed
+
+    def default_year(self) -> int | None:
+        return self.years.most_common(1)[0][0] if self.years else None
+
+    def finish(self, year: int) -> Rollup:
+        spec = spec_for_year(year)
+        roll = Rollup(year=year, agency=self.agency, units=self.units)
+        for u in self.units:
+            if u.status in ("passed", "errors") and (u.year, u.format) != (year, spec.format):
+                shown = f"{u.year}年度" if u.year is not None else "未填写年度"
+                u.status, u.summed = "mismatch", False
+                u.reason = f"该工作簿为{shown}（{u.format}），本次汇总为{year}年度（{spec.format}）"
+        group = self.groups.get((year, spec.format))
+        if group is None:
+            return roll
+        roll.variants = set(group.variants)
+        for f, total in zip(group.fields, group.totals):
+            if total is None or total is _BLANK:
+                continue  # no unit has this cell, or one left it blank: blank, never an invented 0
+            if abs(total) > MAX_CELL:
+                roll.problems.append(f"“{f.describe(year)}”的合计超出电子表格能保存的范围，未填入；"
+                                     "请检查各单位该项是否填写了异常大的数字")
+                continue
+            roll.values[f.key] = float(total) if isinstance(total, Decimal) else total
+            if f.stock:
+                roll.stock_keys.append(f.key)
+        return roll
+
+
+def flag_copies(units: list[Unit]) -> None:
+    """Add 雷同 notes to units sharing a section fingerprint (FORMAT.md §5.1).  Linear in the number of units: one
+    pass groups by fingerprint, and each unit's note names at most five others."""
+    groups: dict[tuple[str, str], list[Unit]] = {}
+    for u in units:
+        for key, digest in u.fingerprints:
+            groups.setdefault((key, digest), []).append(u)
+    labels: dict[tuple, str] = {}
+    for (key, _), group in groups.items():
+        if len(group) < 2:
+            continue
+        head = group[:6]
+        for u in group:
+            names = [o.label for o in head if o is not u][:5]
+            more = len(group) - 1
+            others = "、".join(names) + (f"等{more}个单位" if more > 5 else "")
+            lk = (u.format, key)
+            if lk not in labels:
+                labels[lk] = load_spec(u.format).narrative_label(key) if u.format else key
+            u.copies.append(f"“{labels[lk]}”与{others}雷同")
+
+
+def aggregate(units: list[Unit], year: int | None, agency: str, include_errors: bool = False) -> Rollup:
+    """Steps 3 in one call for units already checked (see :class:`Tally`)."""
+    tally = Tally(agency, include_errors=include_errors)
+    for u in units:
+        tally.add(u)
+    return tally.finish(year if year is not None else tally.default_year())

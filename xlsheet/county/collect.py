@@ -1,0 +1,64 @@
+"""Step 1 of a roll-up: which files are units.  Folders give their ``*.xlsx`` / ``*.xlsm`` (sorted; Office lock files
+``~$…`` left out).  Files this program wrote are recognised by name before anything is read:
+
+* the roll-up's own output (a re-run into the units' folder);
+* a ``…_校验.xlsx`` copy written by ``xlsheet validate --write`` / ``run`` when its original is also an input
+  (the copy alone is a unit like any other: the clerk may have sent only that).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import XlsheetError
+from .units import Unit, display_name, os_reason
+
+SUFFIXES = (".xlsx", ".xlsm")
+CHECKED_SUFFIX = "_校验"  # xlsheet validate --write / run name their marked copy NAME_校验.xlsx
+
+
+def _same_file(a: str, b: Path | None) -> bool:
+    if b is None:
+        return False
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def collect(paths, output=None) -> list[Unit]:
+    """One :class:`Unit` per input file, in a stable order; files recognised as our own outputs come back already
+    ``skipped`` with the reason.  Raises :class:`XlsheetError` for a path that does not exist or a folder that
+    cannot be listed."""
+    files: list[str] = []
+    for p in map(Path, paths):
+        if not p.exists():
+            raise XlsheetError(f"找不到文件或文件夹：{display_name(str(p)) if p.name else p}")
+        if p.is_dir():
+            try:
+                entries = sorted(os.listdir(p))
+            except OSError as exc:
+                raise XlsheetError(f"无法读取文件夹“{display_name(str(p))}”：{os_reason(exc)}") from None
+            files += [str(p / n) for n in entries
+                      if n.lower().endswith(SUFFIXES) and not n.startswith("~$") and not (p / n).is_dir()]
+        else:
+            files.append(str(p))
+    out_path = Path(output) if output is not None else None
+    stems = {os.path.splitext(f)[0] for f in files}
+    units = []
+    for f in files:
+        unit = Unit(path=f, name=display_name(f))
+        stem = os.path.splitext(f)[0]
+        if _same_file(f, out_path):
+            unit.status, unit.reason = "skipped", "这是本次汇总的输出文件，不计入"
+        elif stem.endswith(CHECKED_SUFFIX) and stem.removesuffix(CHECKED_SUFFIX) in stems:
+            original = display_name(stem.removesuffix(CHECKED_SUFFIX) + os.path.splitext(f)[1])
+            unit.status, unit.reason = "skipped", f"这是程序生成的校验副本，原文件“{original}”也在汇总范围内，不重复计算"
+        units.append(unit)
+    seen: dict[str, int] = {}
+    for u in units:
+        seen[u.name] = seen.get(u.name, 0) + 1
+    for u in units:  # the same file name in two input folders: name the folder too
+        if seen[u.name] > 1:
+            u.name = f"{display_name(os.path.dirname(os.path.abspath(u.path)))}/{u.name}"
+    return units

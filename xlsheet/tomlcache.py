@@ -1,0 +1,74 @@
+"""Read the package's own TOML data files (layout specs, rule catalogue) without parsing TOML on every run.
+
+Contract: :func:`load` returns exactly what ``tomllib.loads`` returns for the file.  The parsed data is kept in the
+user's cache folder as a ``marshal`` blob named after the file's content hash (CRC-32, Adler-32 and length) and
+the Python version, so an edited TOML file is re-parsed at once and a stale blob is never used.  The cache is an optimisation
+only: an unwritable or missing cache folder (read-only home, sandbox), a damaged blob or data ``marshal`` cannot
+hold all fall back to parsing, silently.  Set ``XLSHEET_NO_CACHE=1`` to bypass it.
+"""
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+import zlib
+
+_VERSION = 1  # bump when the blob layout changes
+
+
+def cache_dir() -> str | None:
+    """The per-user cache folder for xlsheet (not created here), or None when there is no home to put it in."""
+    if os.environ.get("XLSHEET_NO_CACHE"):
+        return None
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA")
+    elif sys.platform == "darwin":
+        base = os.path.join(os.path.expanduser("~"), "Library", "Caches")
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "xlsheet") if base and base != "~" else None
+
+
+def _blob_path(folder: str, stem: str, data: bytes) -> str:
+    key = f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(data):x}"  # zlib is loaded anyway; hashlib is not
+    return os.path.join(folder, f"{stem}-{key}-py{sys.version_info[0]}{sys.version_info[1]}-v{_VERSION}.marshal")
+
+
+def load(path: str) -> dict:
+    """The parsed content of the TOML file at ``path`` (UTF-8)."""
+    with open(path, "rb") as fh:
+        data = fh.read()
+    folder = cache_dir()
+    blob = _blob_path(folder, os.path.basename(path).rsplit(".", 1)[0], data) if folder else None
+    if blob is not None:
+        try:
+            with open(blob, "rb") as fh:
+                parsed = marshal.loads(fh.read())
+            if isinstance(parsed, dict):
+                return parsed
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+    import tomllib
+
+    parsed = tomllib.loads(data.decode("utf-8"))
+    if blob is not None:
+        _store(blob, parsed)
+    return parsed
+
+
+def _store(blob: str, parsed: dict) -> None:
+    try:
+        payload = marshal.dumps(parsed)
+    except ValueError:  # a value marshal cannot hold (TOML dates): no cache, parse each time
+        return
+    tmp = f"{blob}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(blob), exist_ok=True)
+        with open(tmp, "wb") as fh:
+            fh.write(payload)
+        os.replace(tmp, blob)  # atomic: a concurrent reader sees the old state or the whole blob
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
