@@ -47,7 +47,7 @@ def table_data(draw):
                                 max_size=4))
     for key, how in corruptions:
         if how == "+1":
-            values[key] = (values.get(key) or 0) + 1
+            values[key] = values[key] + 1 if isinstance(values.get(key), int) else 1  # "+1" may follow "text"
         elif how == "blank":
             values.pop(key, None)
         else:
