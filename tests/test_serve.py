@@ -79,6 +79,24 @@ def test_check_once_clean_workbook_gives_docx_and_marked_copy(client, tmp_path):
     assert "%E6%A0%A1%E9%AA%8C" in marked.headers["content-disposition"]  # 校验 in the UTF-8 file name
 
 
+def test_html_and_pdf_follow_the_docx_and_say_so_in_chinese_without_libreoffice(client, app, monkeypatch):
+    bad = upload(client, WITH_ERRORS)
+    key = bad.url.path.rsplit("/", 1)[1]
+    assert 'id="html"' not in bad.text and 'id="pdf"' not in bad.text
+    refused = client.get(f"/s/{key}/html")
+    assert refused.status_code == 409 and "个错误" in refused.text
+    assert client.get(f"/s/{key}/xls").status_code == 404
+    monkeypatch.setitem(app.state.templates.globals, "pdf_available", False)
+    monkeypatch.setattr("xlsheet.serve.service.pdf_available", lambda: False)
+    page = upload(client, DEMO)
+    key = page.url.path.rsplit("/", 1)[1]
+    assert 'id="html"' in page.text and 'id="pdf"' not in page.text and "未安装 LibreOffice" in page.text
+    r = client.get(f"/s/{key}/pdf")
+    assert r.status_code == 409 and "LibreOffice" in r.text
+    html = client.get(f"/s/{key}/html")
+    assert html.status_code == 200 and read(DEMO).agency in html.text
+
+
 def test_findings_page_lists_every_finding_with_its_cell_and_refuses_the_docx(client):
     expected = jobs.check(WITH_ERRORS)
     page = upload(client, WITH_ERRORS)

@@ -118,6 +118,10 @@ def test_officer_then_clerk_then_rollup_in_a_real_browser(site, browser, tmp_pat
     cp.set_input_files("#file", str(good))
     cp.click("form.upload button")
     assert "校验通过" in cp.locator("#verdict").inner_text()
+    assert cp.locator("#html").get_attribute("href").endswith("/html")  # the report's other forms, beside the DOCX
+    from xlsheet.serve.service import pdf_available
+
+    assert cp.locator("#pdf" if pdf_available() else "#no-pdf").count() == 1
     with cp.expect_download() as dl:
         cp.click("#docx")
     dl.value.save_as(tmp_path / "report.docx")

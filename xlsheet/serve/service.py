@@ -112,6 +112,23 @@ class Service:
         name = row.get(kind)
         return self.store.derived_dir(row["key"]) / name if name else None
 
+    def rendition(self, row: dict, kind: str) -> tuple[Path | None, str | None]:
+        """The HTML or PDF report of a passed submission, rendered in a worker on first request and kept beside its
+        DOCX (later requests are served from disk).  Returns (path, None) or (None, Chinese reason)."""
+        if not row.get("docx"):
+            return None, f"工作簿还有 {row['errors']} 个错误，未生成报告。请改正后重新上传。"
+        if kind == "pdf" and not pdf_available():
+            from ..docx.pdf import NOT_INSTALLED
+
+            return None, NOT_INSTALLED
+        path = self.store.derived_dir(row["key"]) / f"report.{kind}"
+        if not path.exists():
+            blob = self.store.blob_path(row["sha256"], _suffix(row))
+            out = self._run(worker.render, str(blob), str(path), kind, blob=blob, display=row["filename"])
+            if out.get("error"):
+                return None, out["error"]
+        return path, None
+
     def blank_book(self, unit: dict, year: int) -> tuple[dict, Path | None]:
         """A new workbook for ``unit`` and ``year``: agency = the unit's roster name; carry-over from the unit's
         last passed submission of the year before, when there is one."""
@@ -179,6 +196,13 @@ class Service:
             return self._run(worker.roster, str(tmp))
         finally:
             shutil.rmtree(tmp.parent, ignore_errors=True)
+
+
+def pdf_available() -> bool:
+    """Whether LibreOffice is installed here (PDF reports need it)."""
+    from ..docx.pdf import soffice
+
+    return soffice() is not None
 
 
 HEADER_NAMES = {"单位名称", "单位", "名称", "机关名称", "unit", "name"}

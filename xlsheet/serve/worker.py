@@ -69,6 +69,15 @@ def _report(path: str, out: str, display: str) -> dict:
     return {"result": _summary(result, display), "docx": out}
 
 
+def _render(path: str, out: str, kind: str) -> dict:
+    """The report of a clean workbook as ``kind`` (html/pdf, as :func:`xlsheet.jobs.produce_report` writes it);
+    refused (code 1) while errors remain."""
+    from .. import jobs
+
+    jobs.produce_report(jobs.check(path), out, overwrite=True, hint=jobs.HINT_WEB, kind=kind)
+    return {"path": out}
+
+
 def _new_book(out: str, year: int, agency: str, previous: str | None) -> dict:
     from .. import jobs
 
@@ -104,6 +113,7 @@ def _roster(path: str) -> dict:
 validate = _guard(_validate)
 process = _guard(_process)
 report = _guard(_report)
+render = _guard(_render)
 new_book = _guard(_new_book)
 county = _guard(_county)
 roster = _guard(_roster)
