@@ -155,13 +155,27 @@ def run(src, out_dir, previous=None) -> RunOutcome:
     return outcome
 
 
-def new_book(out, year: int, agency: str | None = None, *, previous=None, variants=(),
-             overwrite: bool = False) -> Path:
-    """Write a blank workbook for reporting ``year`` to ``out`` (format chosen by year).  ``previous`` (last
-    year's workbook, a path) pre-fills the basic information and the carry-over cells; ``agency`` overrides the
-    agency name it carries.  Raises :class:`XlsheetError` when neither gives an agency."""
+@dataclass
+class NewBook:
+    """What :func:`new_book` wrote: the workbook and the carry-over cells it prefilled from last year's."""
+
+    path: Path
+    carried: list[str] = field(default_factory=list)
+
+
+#: Why :func:`new_book` needs an agency, unless the caller says it in its own terms.
+NO_AGENCY = "请指定机关名称（全称），或从上一年度工作簿带入"
+
+
+def new_book(out, year: int, agency: str | None = None, *, previous=None, variants=(), overwrite: bool = False,
+             meta=None, narrative=None, macros: bool = False, no_agency: str = NO_AGENCY) -> NewBook:
+    """Write a blank workbook for reporting ``year`` to ``out`` (format chosen by year; ``None``: the default file
+    name in the current folder).  ``previous`` (last year's workbook, a path) pre-fills the basic information and
+    the carry-over cells; ``agency`` overrides the agency name it carries; ``meta`` / ``narrative`` (by spec key)
+    fill 基本信息 / 正文 over what was carried.  ``macros``: the .xlsm with the 校验/生成报告 buttons (needs
+    xlwings).  Raises :class:`XlsheetError` (``no_agency``) when no agency is given or carried."""
     from .errors import XlsheetError
-    from .workbook.create import new_workbook
+    from .workbook.create import default_filename, new_workbook
 
     prefill = {}
     if previous is not None:
@@ -171,10 +185,20 @@ def new_book(out, year: int, agency: str | None = None, *, previous=None, varian
     carried_agency = prefill.pop("agency", None)
     agency = agency or carried_agency
     if not agency:
-        raise XlsheetError("请指定机关名称（全称），或从上一年度工作簿带入")
+        raise XlsheetError(no_agency)
     variants = list(variants) or prefill.pop("variants", [])
     prefill.pop("variants", None)
-    return new_workbook(out, year, agency, variants=variants, overwrite=overwrite, **prefill)
+    # the agency given wins over the one carried in last year's 基本信息 (it is what the caller asked for)
+    prefill["meta"] = {**prefill.get("meta", {}), "agency": agency, **(meta or {})}
+    if narrative:
+        prefill["narrative"] = dict(narrative)
+    out = Path(out) if out is not None else Path(default_filename(year, agency))
+    if macros:
+        from .excel.build import new_macro_workbook as write
+    else:
+        write = new_workbook
+    path = write(out, year, agency, variants=variants, overwrite=overwrite, **prefill)
+    return NewBook(path=path, carried=[k for k in prefill.get("values", {}) if k.startswith("t3.carry")])
 
 
 @dataclass
