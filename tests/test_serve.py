@@ -244,10 +244,12 @@ def test_an_old_schema_is_migrated(tmp_path):
         MIGRATIONS[1](conn)
         conn.execute(settings.insert().values(key="schema_version", value="1"))
     assert "feedback" not in {c["name"] for c in inspect(eng).get_columns("units")}
+    assert not inspect(eng).has_table("county_info")
     eng.dispose()
     store = Store(tmp_path)
-    assert store.schema_version() == SCHEMA_VERSION == 2
+    assert store.schema_version() == SCHEMA_VERSION == 3
     assert "feedback" in {c["name"] for c in inspect(store.engine).get_columns("units")}
+    assert inspect(store.engine).has_table("county_info")
     store.close()
 
 
@@ -404,6 +406,53 @@ def test_officer_flow_roster_dashboard_rollup_zip(client, store, tmp_path):
     z = client.get("/admin/docx.zip", params={"year": 2024})
     names = zipfile.ZipFile(io.BytesIO(z.content)).namelist()
     assert any("汇总甲局" in n for n in names) and not any("汇总丙局" in n for n in names)
+
+
+def _docx_text(content: bytes, path) -> str:
+    path.write_bytes(content)
+    doc = Document(path)
+    parts = [p.text for p in doc.paragraphs]
+    for section in doc.sections:
+        for part in (section.header, section.footer):
+            parts += [p.text for p in part.paragraphs]
+    return "\n".join(parts)
+
+
+def test_county_fills_its_own_text_on_the_rollup_page_and_gets_its_docx(client, store, tmp_path):
+    store.add_units(["本级信息甲局"])
+    unit = next(u for u in store.units() if u["name"] == "本级信息甲局")
+    upload(client, variant(tmp_path / "a.xlsx", "本级信息甲局"), action=f"/u/{unit['token']}/upload")
+    login(client)
+    dash = client.get("/admin", params={"year": 2024}).text
+    r = client.post("/admin/rollup", data={"csrf": csrf_of(dash), "year": "2024", "agency": ""})
+    assert 'id="refused"' in r.text and 'id="county-docx"' not in r.text and 'id="county-info"' in r.text
+    key = r.url.path.rsplit("/", 1)[1]
+    assert client.get(f"/admin/rollup/{key}/docx").status_code == 409
+    draft = client.get(f"/admin/rollup/{key}/draft")
+    assert draft.status_code == 200 and "%E8%8D%89%E7%A8%BF" in draft.headers["content-disposition"]  # 草稿
+    assert "草稿" in _docx_text(draft.content, tmp_path / "draft.docx")
+
+    demo = read(DEMO)
+    info = {k: str(demo.meta[k]) for k in ("contact_office", "address", "postcode", "phone", "email", "portal_name",
+                                            "portal_url")}
+    info.update(agency="本级测试县人民政府办公室", signoff_agency="本级测试县人民政府办公室", signoff_date="2025-01-25",
+                s5="本级存在的主要问题：公开的及时性有待提高。改进情况：建立督办机制。",
+                s6_fee="本年度未收取信息处理费。")
+    csrf = csrf_of(r.text)
+    bad = client.post("/admin/county-info", data={"csrf": csrf, "year": "2024", **info, "s5": "=cmd|' /C calc'!A0"})
+    assert bad.status_code == 422 and "不能以“=”开头" in bad.text
+    r = client.post("/admin/county-info", data={"csrf": csrf, "year": "2024", **info})
+    assert r.status_code == 200 and "已保存本级基本信息" in r.text
+    assert 'id="county-docx"' in r.text and 'id="refused"' not in r.text and 'id="county-draft"' not in r.text
+    assert store.county_info(2024)["s5"] == info["s5"]
+    key = r.url.path.rsplit("/", 1)[1]
+    (tmp_path / "county.xlsx").write_bytes(client.get(f"/admin/rollup/{key}/workbook").content)
+    county = read(tmp_path / "county.xlsx")
+    assert county.agency == info["agency"] and county.meta["phone"] == info["phone"]
+    assert str(county.meta["signoff_date"]) == "2025-01-25" and county.narrative["s5"] == info["s5"]
+    text = _docx_text(client.get(f"/admin/rollup/{key}/docx").content, tmp_path / "county.docx")
+    assert info["agency"] in text and "建立督办机制" in text and "草稿" not in text
+    assert 'value="本级测试县人民政府办公室"' in client.get("/admin", params={"year": 2024}).text  # remembered
 
 
 def test_officer_edits_a_unit_and_the_clerk_sees_the_feedback(client, store):

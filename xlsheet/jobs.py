@@ -204,28 +204,34 @@ def new_book(out, year: int, agency: str | None = None, *, previous=None, varian
 @dataclass
 class CountyOutcome:
     """What :func:`county` produced: the roll-up (its ``summary()``), its workbook, and the county's DOCX or, when
-    the rolled-up workbook still has errors (typically the county's own narrative is blank), the refusal."""
+    the rolled-up workbook still has errors (typically the county's own narrative is blank), the refusal and, when
+    asked for, the draft (forced, marked 草稿 on every page)."""
 
     rollup: object
     workbook: Path
     result: object
     docx: Path | None = None
     refused: str | None = None
+    draft: Path | None = None
 
 
-def county(paths, out_dir, *, year: int | None = None, agency: str = "汇总") -> CountyOutcome:
+def county(paths, out_dir, *, year: int | None = None, agency: str = "汇总", meta=None, narrative=None,
+           draft: bool = False) -> CountyOutcome:
     """The county office's job: roll up the unit workbooks ``paths`` (only passed ones are summed, the rest listed)
-    into ``out_dir/汇总.xlsx`` and, when that workbook validates, its DOCX ``out_dir/汇总.docx``."""
+    into ``out_dir/汇总.xlsx`` — its 基本信息 / 正文 filled from ``meta`` / ``narrative`` (by spec key) — and, when
+    that workbook validates, its DOCX ``out_dir/汇总.docx``; otherwise, with ``draft``, ``out_dir/汇总_草稿.docx``."""
     from .errors import ReportBlockedError
 
     out = Path(out_dir)
-    roll = _rollup(paths, out / "汇总.xlsx", year=year, agency=agency)
+    roll = _rollup(paths, out / "汇总.xlsx", year=year, agency=agency, meta=meta, narrative=narrative)
     result = check(roll.output)
     outcome = CountyOutcome(rollup=roll, workbook=Path(roll.output), result=result)
     try:
         outcome.docx = produce_report(result, out / "汇总.docx", overwrite=True, hint=HINT_WEB)
     except ReportBlockedError as exc:
         outcome.refused = str(exc)
+        if draft:
+            outcome.draft = produce_report(result, out / "汇总_草稿.docx", overwrite=True, force=True)
     return outcome
 
 

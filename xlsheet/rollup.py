@@ -177,8 +177,9 @@ def aggregate(units: list[dict], year: int, agency: str, include_errors: bool = 
 
 
 def rollup(paths, output, *, year: int | None = None, agency: str = "汇总", jobs: int = 1,
-           include_errors: bool = False, overwrite: bool = False) -> Rollup:
-    """Check, sum and write.  ``year`` defaults to the most common year among readable units."""
+           include_errors: bool = False, overwrite: bool = False, meta=None, narrative=None) -> Rollup:
+    """Check, sum and write.  ``year`` defaults to the most common year among readable units; ``meta`` /
+    ``narrative`` (by spec key) fill the roll-up's own 基本信息 / 正文."""
     from collections import Counter
 
     from .errors import XlsheetError
@@ -196,5 +197,5 @@ def rollup(paths, output, *, year: int | None = None, agency: str = "汇总", jo
     roll = aggregate(units, year, agency, include_errors=include_errors)
     from .rollup_write import write_rollup
 
-    roll.output = write_rollup(roll, output, overwrite=overwrite)
+    roll.output = write_rollup(roll, output, overwrite=overwrite, meta=meta, narrative=narrative)
     return roll

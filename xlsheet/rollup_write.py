@@ -18,9 +18,9 @@ STATUS_SHEET = "汇总情况"
 NOTE_AUTHOR = "xlsheet汇总"
 
 
-def write_rollup(roll: Rollup, output, *, overwrite: bool = False):
+def write_rollup(roll: Rollup, output, *, overwrite: bool = False, meta=None, narrative=None):
     wb = build_workbook(roll.year, roll.agency, variants=roll.variants, values=roll.values,
-                        meta={"signoff_agency": roll.agency})
+                        meta={"signoff_agency": roll.agency, **(meta or {})}, narrative=narrative)
     for key in roll.stock_keys:
         sheet, ref = wb.defined_names[names.input_name(key)].attr_text.split("!")
         ws = wb[sheet.strip("'")]

@@ -143,9 +143,16 @@ class Service:
             return res, None
         return res, out  # the route removes the folder once the download is sent
 
-    def county(self, year: int, agency: str) -> dict:
+    def county(self, year: int, agency: str | None = None) -> dict:
         """Roll up every unit's latest submission for ``year`` (the library sums only passed ones and lists the
-        rest) into a derived folder; returns the worker output plus ``key`` and the units that sent nothing."""
+        rest) into a derived folder, its 基本信息 / 正文 filled from the county's saved texts for the year (the
+        agency: ``agency``, else the saved one, else 汇总); the DOCX when it validates, else a 草稿 DOCX.  Returns
+        the worker output plus ``key`` and the units that sent nothing."""
+        from .county import prefill
+
+        meta, narrative = prefill(year, self.store.county_info(year))
+        agency = agency or meta.get("agency") or "汇总"
+        meta["agency"] = agency
         rows = self.store.dashboard(year)
         key = new_key()
         folder = self.store.derived_dir(key)
@@ -164,7 +171,7 @@ class Service:
         missing = [u["name"] for u in rows if u["last"] is None]
         if not paths:
             return {"error": "还没有任何单位提交该年度的工作簿，无法汇总。", "code": 2, "missing": missing, "key": key}
-        out = self._run(worker.county, paths, str(folder), year, agency)
+        out = self._run(worker.county, paths, str(folder), year, agency, meta, narrative)
         out.update(key=key, missing=missing, labels=labels)
         (folder / "outcome.json").write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")
         return out

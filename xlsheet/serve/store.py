@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event, func, select
 
-from .schema import MIGRATIONS, admins, blobs, settings, submissions, tokens, units
+from .schema import MIGRATIONS, admins, blobs, county_info, settings, submissions, tokens, units
 
 ALLOWED_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -264,6 +264,24 @@ class Store:
                 dup.append(f"机关名称“{s['agency']}”与其他单位重复")
             u["duplicates"] = dup
         return rows
+
+    def county_info(self, year: int) -> dict:
+        """The county office's own 基本信息 / 正文 texts for ``year`` ({spec key: text}; {} when none saved)."""
+        import json
+
+        with self.engine.connect() as conn:
+            v = conn.execute(select(county_info.c.data).where(county_info.c.year == year)).scalar()
+            return json.loads(v) if v else {}
+
+    def set_county_info(self, year: int, data: dict, who: str) -> None:
+        import json
+
+        row = {"data": json.dumps(data, ensure_ascii=False), "updated_at": now(), "updated_by": who[:64]}
+        with self._write() as conn:
+            if conn.execute(select(county_info.c.year).where(county_info.c.year == year)).first():
+                conn.execute(county_info.update().where(county_info.c.year == year).values(**row))
+            else:
+                conn.execute(county_info.insert().values(year=year, **row))
 
     def campaign_year(self) -> int | None:
         """The report year most unit submissions are for (the dashboard's default)."""

@@ -85,12 +85,15 @@ def _new_book(out: str, year: int, agency: str, previous: str | None) -> dict:
     return {"path": out}
 
 
-def _county(paths: list, out_dir: str, year: int, agency: str) -> dict:
+def _county(paths: list, out_dir: str, year: int, agency: str, meta: dict | None = None,
+            narrative: dict | None = None) -> dict:
+    """The roll-up (:func:`xlsheet.jobs.county`) with the county's own texts; its DOCX, or the 草稿 DOCX."""
     from .. import jobs
 
-    outcome = jobs.county(paths, out_dir, year=year, agency=agency)
+    outcome = jobs.county(paths, out_dir, year=year, agency=agency, meta=meta, narrative=narrative, draft=True)
     return {"summary": outcome.rollup.summary(), "workbook": outcome.workbook.name,
             "docx": outcome.docx.name if outcome.docx else None, "refused": outcome.refused,
+            "draft": outcome.draft.name if outcome.draft else None,
             "result": _summary(outcome.result, outcome.workbook.name)}
 
 
