@@ -97,6 +97,19 @@ def test_html_and_pdf_follow_the_docx_and_say_so_in_chinese_without_libreoffice(
     assert html.status_code == 200 and read(DEMO).agency in html.text
 
 
+def test_marked_copy_is_written_on_its_first_download_from_the_kept_upload(client, store):
+    page = upload(client, WITH_ERRORS)
+    row = store.submission(page.url.path.rsplit("/", 1)[1])
+    path = store.derived_dir(row["key"]) / row["marked"]
+    assert row["errors"] > 0 and 'id="marked"' in page.text and not path.exists()  # not on the upload's path
+    first = client.get(f"/s/{row['key']}/marked")
+    assert first.status_code == 200 and path.exists()
+    wb = load_workbook(io.BytesIO(first.content))
+    sheet = wb["校验结果"]
+    assert sum(1 for r in sheet.iter_rows(values_only=True) if r[1] == "错误") == row["errors"]
+    assert client.get(f"/s/{row['key']}/marked").content == first.content  # kept once written
+
+
 def test_findings_page_lists_every_finding_with_its_cell_and_refuses_the_docx(client):
     expected = jobs.check(WITH_ERRORS)
     page = upload(client, WITH_ERRORS)

@@ -140,12 +140,11 @@ def run(src, out_dir, previous=None) -> RunOutcome:
     the DOCX when there are no errors.  Outputs of an earlier run in ``out_dir`` are replaced (kept as .bak).
     ``previous`` (last year's workbook) adds the cross-year rules, as in :func:`check`."""
     from .fileio import atomic_write
-    from .validation.writeback import write_validated_copy
 
     src = Path(src)
     out = Path(out_dir)
     result = check(src, previous)
-    checked, _ = write_validated_copy(src, result, out / f"{src.stem}_校验{src.suffix}")
+    checked = mark(src, marked_path(src, out), result=result)
     findings_json = out / f"{src.stem}_校验结果.json"
     text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
     atomic_write(findings_json, lambda p: Path(p).write_text(text, encoding="utf-8"), overwrite=True)
@@ -153,6 +152,24 @@ def run(src, out_dir, previous=None) -> RunOutcome:
     if result.ok:
         outcome.docx = produce_report(result, out / f"{src.stem}.docx", overwrite=True)
     return outcome
+
+
+def marked_path(src, out_dir) -> Path:
+    """Where :func:`run` puts the marked copy of ``src``: ``out_dir/<name>_校验.<suffix>``."""
+    src = Path(src)
+    return Path(out_dir) / f"{src.stem}_校验{src.suffix}"
+
+
+def mark(src, out, previous=None, *, result=None) -> Path:
+    """Write the marked copy of workbook ``src`` to ``out`` (as ``write_validated_copy`` does: an older copy there
+    is replaced): problem cells coloured and commented, and the 校验结果 sheet.  ``result``: its validation, when already done (else validated here, with
+    the cross-year rules against ``previous`` as in :func:`check`)."""
+    from .validation.writeback import write_validated_copy
+
+    if result is None:
+        result = check(src, previous)
+    path, _ = write_validated_copy(src, result, out)
+    return Path(path)
 
 
 @dataclass

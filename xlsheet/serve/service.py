@@ -51,6 +51,8 @@ class Service:
         self.store = Store(settings.data, settings.db)
         self.pool = LimitedPool(settings.workers, memory_mb=settings.memory_mb, cpu_seconds=settings.cpu_seconds,
                                 timeout=settings.timeout)
+        # start every worker now (not on the first uploads, which would wait for the forks); not waited for
+        self._warming = [self.pool.submit(worker.ping) for _ in range(settings.workers)]
 
     def close(self) -> None:
         self.pool.close()
@@ -97,7 +99,7 @@ class Service:
                        format=result["format"], agency=(result["agency"] or "")[:255],
                        errors=result["summary"]["errors"], warnings=result["summary"]["warnings"],
                        result_json=json.dumps(result, ensure_ascii=False))
-        row = self.store.add_submission(**row)
+        row = self.store.add_submission(blob=blob, **row)
         row["result"] = result
         return row
 
@@ -111,6 +113,25 @@ class Service:
     def derived(self, row: dict, kind: str) -> Path | None:
         name = row.get(kind)
         return self.store.derived_dir(row["key"]) / name if name else None
+
+    def marked_copy(self, row: dict) -> tuple[Path | None, str | None]:
+        """The marked workbook copy of a submission, written in a worker on its first download (from the kept
+        upload and the previous-year workbook used at upload, so it is the copy the upload would have made).
+        Returns (path, None) or (None, Chinese reason)."""
+        path = self.derived(row, "marked")
+        if path is None:
+            return None, "这次上传没有带标记的副本（文件无法读取）。"
+        if not path.exists():
+            inputs = path.parent / worker.INPUTS
+            name = json.loads(inputs.read_text(encoding="utf-8"))["previous"] if inputs.exists() else None
+            previous = None
+            if name and re.fullmatch(r"[0-9a-f]{64}\.xls[xm]", name):  # our own record, checked all the same
+                previous = str(self.store.blob_path(name[:64], name[64:]))
+            blob = self.store.blob_path(row["sha256"], _suffix(row))
+            out = self._run(worker.mark, str(blob), str(path), previous, blob=blob, display=row["filename"])
+            if out.get("error"):
+                return None, out["error"]
+        return path, None
 
     def rendition(self, row: dict, kind: str) -> tuple[Path | None, str | None]:
         """The HTML or PDF report of a passed submission, rendered in a worker on first request and kept beside its

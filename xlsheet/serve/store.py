@@ -115,8 +115,9 @@ class Store:
         return self.data / "blobs" / sha[:2] / f"{sha}{suffix}"
 
     def put_blob(self, content: bytes, filename: str) -> tuple[str, Path]:
-        """Store ``content`` immutably (once per sha256); returns (sha256, path).  The suffix comes from a fixed
-        list, never from the user's file name."""
+        """Store ``content`` immutably (once per sha256, fsynced); returns (sha256, path).  The suffix comes from a
+        fixed list, never from the user's file name.  Its ``blobs`` row is written with the submission
+        (:meth:`add_submission`), in the same transaction."""
         sha = hashlib.sha256(content).hexdigest()
         suffix = next((s for s in ALLOWED_SUFFIXES if filename.lower().endswith(s)), ".xlsx")
         path = self.blob_path(sha, suffix)
@@ -129,14 +130,6 @@ class Store:
                 os.fsync(fh.fileno())
             os.chmod(tmp, 0o444)
             os.replace(tmp, path)
-        if self.is_sqlite:
-            from sqlalchemy.dialects.sqlite import insert
-        else:
-            from sqlalchemy.dialects.postgresql import insert
-        # two identical uploads at the same moment: the second insert is a no-op, not an error
-        with self._write() as conn:
-            conn.execute(insert(blobs).values(sha256=sha, size=len(content), suffix=suffix, created_at=now())
-                         .on_conflict_do_nothing())
         return sha, path
 
     def derived_dir(self, key: str) -> Path:
@@ -150,9 +143,18 @@ class Store:
         return path
 
     # -- submissions ----------------------------------------------------------------------------------------
-    def add_submission(self, **row) -> dict:
+    def add_submission(self, *, blob: Path, **row) -> dict:
+        """Record an upload: its ``blob`` (from :meth:`put_blob`) and its ``submissions`` row, in one transaction
+        (one round trip to the database per upload)."""
+        if self.is_sqlite:
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert
         row.setdefault("uploaded_at", now())
         with self._write() as conn:
+            # two identical uploads at the same moment: the second blob insert is a no-op, not an error
+            conn.execute(insert(blobs).values(sha256=row["sha256"], size=blob.stat().st_size, suffix=blob.suffix,
+                                              created_at=row["uploaded_at"]).on_conflict_do_nothing())
             row["id"] = conn.execute(submissions.insert().values(**row)).inserted_primary_key[0]
         return row
 

@@ -34,9 +34,9 @@ async def findings(request, unit=None):
 
 async def marked(request):
     row = load(request, request.path_params["key"])
-    path = service(request).derived(row, "marked")
+    path, reason = await blocking(service(request).marked_copy, row)
     if path is None:
-        raise HTTPException(404, "这次上传没有带标记的副本（文件无法读取）。")
+        raise HTTPException(404, reason)
     return download(path, f"{stem(row['filename'])}_校验.{path.suffix.lstrip('.')}", XLSX)
 
 
