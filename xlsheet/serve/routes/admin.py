@@ -143,13 +143,17 @@ async def unit_page(request):
                   base=str(request.base_url).rstrip("/"))
 
 
+def _form_year(data) -> int:
+    try:
+        return int(data.get("year", ""))
+    except ValueError:
+        raise HTTPException(400, "年度应为四位数字。") from None
+
+
 @require_admin
 async def rollup(request):
     data = await form(request)
-    try:
-        year = int(data.get("year", ""))
-    except ValueError:
-        raise HTTPException(400, "年度应为四位数字。") from None
+    year = _form_year(data)
     agency = str(data.get("agency", "")).strip()[:100] or None  # blank: the county's saved name
     return await _rolled_up(request, year, agency)
 
@@ -167,10 +171,7 @@ async def county_info(request):
     from ..county import read_form
 
     data = await form(request)
-    try:
-        year = int(data.get("year", ""))
-    except ValueError:
-        raise HTTPException(400, "年度应为四位数字。") from None
+    year = _form_year(data)
     saved, problems = read_form(year, data)
     if problems:
         raise HTTPException(422, "".join(problems))
