@@ -308,6 +308,9 @@ def test_clerk_flow_blank_upload_findings_docx_and_carry_over(client, store, tmp
     assert any(f.rule_id == "XYEAR-CARRY" for f in expected.errors)
     r = upload(client, tmp_path / "next-wrong.xlsx", action=f"/u/{unit['token']}/upload")
     assert "XYEAR-CARRY" in r.text and f"有 {len(expected.errors)} 个错误" in r.text
+    # the marked copy, written on its first download, is checked against the same previous year's workbook
+    marked = load_workbook(io.BytesIO(client.get(f"/s/{r.url.path.rsplit('/', 1)[1]}/marked").content))
+    assert "XYEAR-CARRY" in [row[-1] for row in marked["校验结果"].iter_rows(values_only=True)]
     r = upload(client, tmp_path / "next.xlsx", action=f"/u/{unit['token']}/upload")
     assert "XYEAR-CARRY" not in r.text
 
