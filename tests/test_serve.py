@@ -444,6 +444,7 @@ def test_county_fills_its_own_text_on_the_rollup_page_and_gets_its_docx(client, 
     assert 'id="refused"' in r.text and 'id="county-docx"' not in r.text and 'id="county-info"' in r.text
     key = r.url.path.rsplit("/", 1)[1]
     assert client.get(f"/admin/rollup/{key}/docx").status_code == 409
+    assert client.get(f"/admin/rollup/{key}/html").status_code == 409
     draft = client.get(f"/admin/rollup/{key}/draft")
     assert draft.status_code == 200 and "%E8%8D%89%E7%A8%BF" in draft.headers["content-disposition"]  # 草稿
     assert "草稿" in _docx_text(draft.content, tmp_path / "draft.docx")
@@ -468,6 +469,9 @@ def test_county_fills_its_own_text_on_the_rollup_page_and_gets_its_docx(client, 
     assert str(county.meta["signoff_date"]) == "2025-01-25" and county.narrative["s5"] == info["s5"]
     text = _docx_text(client.get(f"/admin/rollup/{key}/docx").content, tmp_path / "county.docx")
     assert info["agency"] in text and "建立督办机制" in text and "草稿" not in text
+    assert f'href="/admin/rollup/{key}/html"' in r.text
+    html = client.get(f"/admin/rollup/{key}/html")
+    assert html.status_code == 200 and "建立督办机制" in html.text and "<script" not in html.text.lower()
     assert 'value="本级测试县人民政府办公室"' in client.get("/admin", params={"year": 2024}).text  # remembered
 
 

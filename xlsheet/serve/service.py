@@ -138,14 +138,23 @@ class Service:
         DOCX (later requests are served from disk).  Returns (path, None) or (None, Chinese reason)."""
         if not row.get("docx"):
             return None, f"工作簿还有 {row['errors']} 个错误，未生成报告。请改正后重新上传。"
+        blob = self.store.blob_path(row["sha256"], _suffix(row))
+        return self._render_once(blob, self.store.derived_dir(row["key"]) / f"report.{kind}", kind, row["filename"])
+
+    def county_rendition(self, out: dict, kind: str) -> tuple[Path | None, str | None]:
+        """The HTML or PDF of a roll-up's county report (only when its DOCX was made), as :meth:`rendition`."""
+        if not out.get("docx"):
+            return None, "汇总工作簿还有错误，未生成本级报告。"
+        folder = self.store.derived_dir(out["key"])
+        return self._render_once(folder / out["workbook"], folder / f"county.{kind}", kind, out["workbook"])
+
+    def _render_once(self, src: Path, path: Path, kind: str, display: str) -> tuple[Path | None, str | None]:
         if kind == "pdf" and not pdf_available():
             from ..docx.pdf import NOT_INSTALLED
 
             return None, NOT_INSTALLED
-        path = self.store.derived_dir(row["key"]) / f"report.{kind}"
         if not path.exists():
-            blob = self.store.blob_path(row["sha256"], _suffix(row))
-            out = self._run(worker.render, str(blob), str(path), kind, blob=blob, display=row["filename"])
+            out = self._run(worker.render, str(src), str(path), kind, blob=src, display=display)
             if out.get("error"):
                 return None, out["error"]
         return path, None

@@ -13,7 +13,7 @@ from starlette.routing import Route
 from ..app import render
 from ..security import csrf_token, verify_password
 from ..service import roster_clean
-from . import DOCX, XLSX, blocking, client, download, form, ingest, service, upload
+from . import DOCX, REPORT_TYPES, XLSX, blocking, client, download, form, ingest, service, upload
 
 
 def require_admin(handler):
@@ -203,6 +203,11 @@ async def rollup_page(request):
 async def rollup_file(request):
     out = _outcome(request)
     kind = request.path_params["kind"]
+    if kind in REPORT_TYPES:  # the county report's HTML / PDF, rendered on first request
+        path, reason = await blocking(service(request).county_rendition, out, kind)
+        if path is None:
+            raise HTTPException(409, reason)
+        return download(path, f"{out['summary']['agency']}{out['summary']['year']}年报告.{kind}", REPORT_TYPES[kind])
     if kind not in ("workbook", "docx", "draft"):
         raise HTTPException(404, "没有这种文件。")
     name = out.get(kind)
