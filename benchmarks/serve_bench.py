@@ -64,8 +64,9 @@ def workbooks(count: int):
         yield f"unit{i:04d}.xlsx", buf.getvalue()
 
 
-def tree(root_pid: int) -> tuple[float, float]:
-    """(resident memory in MB, CPU seconds used so far) of ``root_pid`` and all its descendants (Linux /proc)."""
+def tree(root_pid: int) -> tuple[float, float, float]:
+    """(resident memory in MB, CPU seconds used so far, of which by ``root_pid`` itself) of ``root_pid`` and all its
+    descendants (Linux /proc)."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     cpu: dict[int, float] = {}
@@ -87,7 +88,7 @@ def tree(root_pid: int) -> tuple[float, float]:
         total += rss.get(pid, 0)
         used += cpu.get(pid, 0.0)
         todo += children.get(pid, [])
-    return total / 1024 / 1024, used
+    return total / 1024 / 1024, used, cpu.get(root_pid, 0.0)
 
 
 def multipart(name: str, content: bytes) -> tuple[bytes, str]:
@@ -178,7 +179,7 @@ def main(argv=None) -> int:
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
-        cpu0 = tree(server.pid)[1]
+        _, cpu0, own0 = tree(server.pid)
         t0 = time.perf_counter()
         threads = [threading.Thread(target=client) for _ in range(args.clients)]
         for t in threads:
@@ -186,7 +187,8 @@ def main(argv=None) -> int:
         for t in threads:
             t.join()
         wall = time.perf_counter() - t0
-        cpu = tree(server.pid)[1] - cpu0  # live workers only: a replaced worker's CPU time is not counted
+        _, cpu, own = tree(server.pid)
+        cpu, own = cpu - cpu0, own - own0  # live workers only: a replaced worker's CPU time is not counted
         done.set()
         stored = httpx.get(f"{base}/healthz").json()["submissions"] - 1  # minus the warm-up
         files = sum(1 for _ in (data / "blobs").glob("*/*")) - 1  # distinct contents kept, minus the warm-up
@@ -198,8 +200,9 @@ def main(argv=None) -> int:
         print(f"  validate latency: p50 {q[49] * 1000:.0f} ms, p95 {q[94] * 1000:.0f} ms, "
               f"p99 {q[98] * 1000:.0f} ms, max {max(latencies, default=0) * 1000:.0f} ms")
         print(f"  throughput: {sent / wall:.1f} uploads/s over {wall:.1f} s; server CPU "
-              f"{cpu / max(sent, 1) * 1000:.1f} ms per upload (server + workers); load average before "
-              f"{load:.2f}")
+              f"{cpu / max(sent, 1) * 1000:.1f} ms per upload (web process {own / max(sent, 1) * 1000:.1f} ms, "
+              f"workers {(cpu - own) / max(sent, 1) * 1000:.1f} ms); load average before {load:.2f}, "
+              f"after {os.getloadavg()[0]:.2f}")
         print(f"  stored: {stored} submissions, {files} distinct files; lost: {lost}"
               + (f" ({failures[:3]})" if failures else ""))
         print(f"  server memory (server + workers, RSS): idle {idle:.0f} MB, peak {max(peak):.0f} MB")

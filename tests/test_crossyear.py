@@ -93,3 +93,21 @@ def test_from_a_workbook_of_the_wrong_year_is_refused(examples, tmp_path, capsys
     assert main(["new", "--year", "2026", "--from", str(examples / "demo_2024.xlsx"), "-o",
                  str(tmp_path / "x.xlsx")]) == 2
     assert "不是2025年度" in capsys.readouterr().err
+
+
+def test_new_without_agency_says_how_and_new_book_fills_meta_and_text(examples, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "--year", "2025"]) == 2
+    assert "请用 --agency 指定机关名称" in capsys.readouterr().err
+    assert main(["new", "--year", "2025", "--from", str(examples / "demo_2024.xlsx")]) == 0
+    out = capsys.readouterr().out
+    made = list(tmp_path.glob("*.xlsx"))
+    assert len(made) == 1 and made[0].name.startswith("示例市示例区人民政府办公室2025") and "预填" in out
+    from xlsheet import jobs
+
+    book = jobs.new_book(tmp_path / "x.xlsx", 2025, "某县政务公开办", previous=examples / "demo_2024.xlsx",
+                         meta={"phone": "0431-1234567"}, narrative={"s5": "问题与改进。"})
+    report = read(book.path)
+    assert report.agency == "某县政务公开办" and report.meta["phone"] == "0431-1234567"
+    assert report.meta["contact_office"] == read(examples / "demo_2024.xlsx").meta["contact_office"]  # carried
+    assert report.narrative["s5"] == "问题与改进。" and len(book.carried) == 7

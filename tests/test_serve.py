@@ -79,6 +79,37 @@ def test_check_once_clean_workbook_gives_docx_and_marked_copy(client, tmp_path):
     assert "%E6%A0%A1%E9%AA%8C" in marked.headers["content-disposition"]  # 校验 in the UTF-8 file name
 
 
+def test_html_and_pdf_follow_the_docx_and_say_so_in_chinese_without_libreoffice(client, app, monkeypatch):
+    bad = upload(client, WITH_ERRORS)
+    key = bad.url.path.rsplit("/", 1)[1]
+    assert 'id="html"' not in bad.text and 'id="pdf"' not in bad.text
+    refused = client.get(f"/s/{key}/html")
+    assert refused.status_code == 409 and "个错误" in refused.text
+    assert client.get(f"/s/{key}/xls").status_code == 404
+    monkeypatch.setitem(app.state.templates.globals, "pdf_available", False)
+    monkeypatch.setattr("xlsheet.serve.service.pdf_available", lambda: False)
+    page = upload(client, DEMO)
+    key = page.url.path.rsplit("/", 1)[1]
+    assert 'id="html"' in page.text and 'id="pdf"' not in page.text and "未安装 LibreOffice" in page.text
+    r = client.get(f"/s/{key}/pdf")
+    assert r.status_code == 409 and "LibreOffice" in r.text
+    html = client.get(f"/s/{key}/html")
+    assert html.status_code == 200 and read(DEMO).agency in html.text
+
+
+def test_marked_copy_is_written_on_its_first_download_from_the_kept_upload(client, store):
+    page = upload(client, WITH_ERRORS)
+    row = store.submission(page.url.path.rsplit("/", 1)[1])
+    path = store.derived_dir(row["key"]) / row["marked"]
+    assert row["errors"] > 0 and 'id="marked"' in page.text and not path.exists()  # not on the upload's path
+    first = client.get(f"/s/{row['key']}/marked")
+    assert first.status_code == 200 and path.exists()
+    wb = load_workbook(io.BytesIO(first.content))
+    sheet = wb["校验结果"]
+    assert sum(1 for r in sheet.iter_rows(values_only=True) if r[1] == "错误") == row["errors"]
+    assert client.get(f"/s/{row['key']}/marked").content == first.content  # kept once written
+
+
 def test_findings_page_lists_every_finding_with_its_cell_and_refuses_the_docx(client):
     expected = jobs.check(WITH_ERRORS)
     page = upload(client, WITH_ERRORS)
@@ -226,10 +257,12 @@ def test_an_old_schema_is_migrated(tmp_path):
         MIGRATIONS[1](conn)
         conn.execute(settings.insert().values(key="schema_version", value="1"))
     assert "feedback" not in {c["name"] for c in inspect(eng).get_columns("units")}
+    assert not inspect(eng).has_table("county_info")
     eng.dispose()
     store = Store(tmp_path)
-    assert store.schema_version() == SCHEMA_VERSION == 2
+    assert store.schema_version() == SCHEMA_VERSION == 3
     assert "feedback" in {c["name"] for c in inspect(store.engine).get_columns("units")}
+    assert inspect(store.engine).has_table("county_info")
     store.close()
 
 
@@ -275,6 +308,9 @@ def test_clerk_flow_blank_upload_findings_docx_and_carry_over(client, store, tmp
     assert any(f.rule_id == "XYEAR-CARRY" for f in expected.errors)
     r = upload(client, tmp_path / "next-wrong.xlsx", action=f"/u/{unit['token']}/upload")
     assert "XYEAR-CARRY" in r.text and f"有 {len(expected.errors)} 个错误" in r.text
+    # the marked copy, written on its first download, is checked against the same previous year's workbook
+    marked = load_workbook(io.BytesIO(client.get(f"/s/{r.url.path.rsplit('/', 1)[1]}/marked").content))
+    assert "XYEAR-CARRY" in [row[-1] for row in marked["校验结果"].iter_rows(values_only=True)]
     r = upload(client, tmp_path / "next.xlsx", action=f"/u/{unit['token']}/upload")
     assert "XYEAR-CARRY" not in r.text
 
@@ -386,6 +422,57 @@ def test_officer_flow_roster_dashboard_rollup_zip(client, store, tmp_path):
     z = client.get("/admin/docx.zip", params={"year": 2024})
     names = zipfile.ZipFile(io.BytesIO(z.content)).namelist()
     assert any("汇总甲局" in n for n in names) and not any("汇总丙局" in n for n in names)
+
+
+def _docx_text(content: bytes, path) -> str:
+    path.write_bytes(content)
+    doc = Document(path)
+    parts = [p.text for p in doc.paragraphs]
+    for section in doc.sections:
+        for part in (section.header, section.footer):
+            parts += [p.text for p in part.paragraphs]
+    return "\n".join(parts)
+
+
+def test_county_fills_its_own_text_on_the_rollup_page_and_gets_its_docx(client, store, tmp_path):
+    store.add_units(["本级信息甲局"])
+    unit = next(u for u in store.units() if u["name"] == "本级信息甲局")
+    upload(client, variant(tmp_path / "a.xlsx", "本级信息甲局"), action=f"/u/{unit['token']}/upload")
+    login(client)
+    dash = client.get("/admin", params={"year": 2024}).text
+    r = client.post("/admin/rollup", data={"csrf": csrf_of(dash), "year": "2024", "agency": ""})
+    assert 'id="refused"' in r.text and 'id="county-docx"' not in r.text and 'id="county-info"' in r.text
+    key = r.url.path.rsplit("/", 1)[1]
+    assert client.get(f"/admin/rollup/{key}/docx").status_code == 409
+    assert client.get(f"/admin/rollup/{key}/html").status_code == 409
+    draft = client.get(f"/admin/rollup/{key}/draft")
+    assert draft.status_code == 200 and "%E8%8D%89%E7%A8%BF" in draft.headers["content-disposition"]  # 草稿
+    assert "草稿" in _docx_text(draft.content, tmp_path / "draft.docx")
+
+    demo = read(DEMO)
+    info = {k: str(demo.meta[k]) for k in ("contact_office", "address", "postcode", "phone", "email", "portal_name",
+                                            "portal_url")}
+    info.update(agency="本级测试县人民政府办公室", signoff_agency="本级测试县人民政府办公室", signoff_date="2025-01-25",
+                s5="本级存在的主要问题：公开的及时性有待提高。改进情况：建立督办机制。",
+                s6_fee="本年度未收取信息处理费。")
+    csrf = csrf_of(r.text)
+    bad = client.post("/admin/county-info", data={"csrf": csrf, "year": "2024", **info, "s5": "=cmd|' /C calc'!A0"})
+    assert bad.status_code == 422 and "不能以“=”开头" in bad.text
+    r = client.post("/admin/county-info", data={"csrf": csrf, "year": "2024", **info})
+    assert r.status_code == 200 and "已保存本级基本信息" in r.text
+    assert 'id="county-docx"' in r.text and 'id="refused"' not in r.text and 'id="county-draft"' not in r.text
+    assert store.county_info(2024)["s5"] == info["s5"]
+    key = r.url.path.rsplit("/", 1)[1]
+    (tmp_path / "county.xlsx").write_bytes(client.get(f"/admin/rollup/{key}/workbook").content)
+    county = read(tmp_path / "county.xlsx")
+    assert county.agency == info["agency"] and county.meta["phone"] == info["phone"]
+    assert str(county.meta["signoff_date"]) == "2025-01-25" and county.narrative["s5"] == info["s5"]
+    text = _docx_text(client.get(f"/admin/rollup/{key}/docx").content, tmp_path / "county.docx")
+    assert info["agency"] in text and "建立督办机制" in text and "草稿" not in text
+    assert f'href="/admin/rollup/{key}/html"' in r.text
+    html = client.get(f"/admin/rollup/{key}/html")
+    assert html.status_code == 200 and "建立督办机制" in html.text and "<script" not in html.text.lower()
+    assert 'value="本级测试县人民政府办公室"' in client.get("/admin", params={"year": 2024}).text  # remembered
 
 
 def test_officer_edits_a_unit_and_the_clerk_sees_the_feedback(client, store):

@@ -118,6 +118,10 @@ def test_officer_then_clerk_then_rollup_in_a_real_browser(site, browser, tmp_pat
     cp.set_input_files("#file", str(good))
     cp.click("form.upload button")
     assert "校验通过" in cp.locator("#verdict").inner_text()
+    assert cp.locator("#html").get_attribute("href").endswith("/html")  # the report's other forms, beside the DOCX
+    from xlsheet.serve.service import pdf_available
+
+    assert cp.locator("#pdf" if pdf_available() else "#no-pdf").count() == 1
     with cp.expect_download() as dl:
         cp.click("#docx")
     dl.value.save_as(tmp_path / "report.docx")
@@ -138,7 +142,29 @@ def test_officer_then_clerk_then_rollup_in_a_real_browser(site, browser, tmp_pat
         page.click("#rollup-workbook")
     dl.value.save_as(tmp_path / "sum.xlsx")
     assert read(tmp_path / "sum.xlsx").number("t3.new.total") == read(good).number("t3.new.total")
+    assert page.locator("#refused").is_visible() and page.locator("#county-docx").count() == 0
+    with page.expect_download() as dl:
+        page.click("#county-draft")
+    assert "草稿" in dl.value.suggested_filename
     shot(page, tmp_path, "officer-rollup")
+
+    # the county's own 基本信息 and 五 on the roll-up page: then its DOCX in one click
+    demo = read(good)
+    for key in ("contact_office", "address", "postcode", "phone", "email", "portal_name", "portal_url"):
+        page.fill(f"#ci-{key}", str(demo.meta[key]))
+    page.fill("#ci-agency", "浏览器县人民政府办公室")
+    page.fill("#ci-signoff_agency", "浏览器县人民政府办公室")
+    page.fill("#ci-signoff_date", "2025-01-25")
+    page.fill("#ci-s5", "浏览器县的主要问题和改进情况。")
+    page.fill("#ci-s6_fee", "本年度未收取信息处理费。")
+    page.click("#save-county-info")
+    assert "已保存" in page.locator("#note").inner_text() and page.locator("#refused").count() == 0
+    with page.expect_download() as dl:
+        page.click("#county-docx")
+    dl.value.save_as(tmp_path / "county.docx")
+    county_text = "\n".join(p.text for p in Document(tmp_path / "county.docx").paragraphs)
+    assert "浏览器县人民政府办公室" in county_text and "浏览器县的主要问题和改进情况。" in county_text
+    shot(page, tmp_path, "officer-county-report")
 
     # the public page, as anyone would see it
     anyone = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")

@@ -15,7 +15,7 @@ import pytest
 httpx = pytest.importorskip("httpx", reason="需要 serve/test 扩展：pip install -e .[test]")
 pytest.importorskip("uvicorn", reason="需要 serve 扩展：pip install -e .[serve]")
 
-from tests.serve_helpers import DEMO, free_port, variant, zip_bomb  # noqa: E402
+from tests.serve_helpers import DEMO, csrf_of, free_port, variant, zip_bomb  # noqa: E402
 
 
 def start(data, port) -> subprocess.Popen:
@@ -113,3 +113,37 @@ def test_kill_9_loses_nothing_committed(server, tmp_path):
         assert r.status_code == 200 and httpx.get(f"{base}/healthz").json()["submissions"] == 6
     finally:
         stop(again)
+
+
+def test_report_as_html_and_pdf_over_http(server, tmp_path):
+    """A clean workbook checked on the public page: its report also comes as one self-contained HTML page (no
+    script, nothing fetched from elsewhere) and, with LibreOffice installed, as a PDF."""
+    import re
+
+    from xlsheet.serve.service import pdf_available
+    from xlsheet.workbook.reader import read
+
+    base = server[0]
+    with httpx.Client(base_url=base, timeout=120, follow_redirects=True) as c:
+        csrf = csrf_of(c.get("/").text)
+        page = c.post("/check", data={"csrf": csrf}, files={"file": ("demo.xlsx", DEMO.read_bytes())})
+        assert "校验通过" in page.text
+        key = str(page.url).rstrip("/").rsplit("/", 1)[1]
+        assert f'href="/s/{key}/html"' in page.text
+        r = c.get(f"/s/{key}/html")
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+        assert "attachment" in r.headers["content-disposition"]
+        html = r.text
+        assert html.lstrip().lower().startswith("<!doctype html") and read(DEMO).agency in html
+        assert "<script" not in html.lower()
+        refs = re.findall(r"""(?:src|href)\s*=\s*["']?([^"'\s>]+)""", html, re.I)
+        assert all(ref.startswith(("data:", "#")) for ref in refs), refs
+        assert "url(http" not in html.replace(" ", "") and "@import" not in html
+        assert c.get(f"/s/{key}/html").content == r.content  # kept once rendered
+        if pdf_available():
+            pdf = c.get(f"/s/{key}/pdf")
+            assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+            (tmp_path / "r.pdf").write_bytes(pdf.content)
+            out = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True)
+            assert read(DEMO).agency in out.stdout.replace(" ", "")
+        assert c.get(f"/s/{key}/exe").status_code == 404

@@ -142,12 +142,11 @@ def run(src, out_dir, previous=None) -> RunOutcome:
     import json
 
     from .fileio import atomic_write
-    from .validation.writeback import write_validated_copy
 
     src = Path(src)
     out = Path(out_dir)
     result = check(src, previous)
-    checked, _ = write_validated_copy(src, result, out / f"{src.stem}_校验{src.suffix}", overwrite=True)
+    checked = mark(src, marked_path(src, out), result=result)
     findings_json = out / f"{src.stem}_校验结果.json"
     text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
     atomic_write(findings_json, lambda p: Path(p).write_text(text, encoding="utf-8"), overwrite=True)
@@ -157,13 +156,46 @@ def run(src, out_dir, previous=None) -> RunOutcome:
     return outcome
 
 
-def new_book(out, year: int, agency: str | None = None, *, previous=None, variants=(),
-             overwrite: bool = False) -> Path:
-    """Write a blank workbook for reporting ``year`` to ``out`` (format chosen by year).  ``previous`` (last
-    year's workbook, a path) pre-fills the basic information and the carry-over cells; ``agency`` overrides the
-    agency name it carries.  Raises :class:`XlsheetError` when neither gives an agency."""
+def marked_path(src, out_dir) -> Path:
+    """Where :func:`run` puts the marked copy of ``src``: ``out_dir/<name>_校验.<suffix>``."""
+    src = Path(src)
+    return Path(out_dir) / f"{src.stem}_校验{src.suffix}"
+
+
+def mark(src, out, previous=None, *, result=None) -> Path:
+    """Write the marked copy of workbook ``src`` to ``out`` (as ``write_validated_copy`` does: an older copy there
+    is replaced): problem cells coloured and commented, and the 校验结果 sheet.  ``result``: its validation, when already done (else validated here, with
+    the cross-year rules against ``previous`` as in :func:`check`)."""
+    from .validation.writeback import write_validated_copy
+
+    if result is None:
+        result = check(src, previous)
+    path, _ = write_validated_copy(src, result, out, overwrite=True)
+    return Path(path)
+
+
+@dataclass
+class NewBook:
+    """What :func:`new_book` wrote: the workbook and the carry-over cells it prefilled from last year's."""
+
+    path: Path
+    carried: list[str] = field(default_factory=list)
+    removed_chars: int = 0  # characters XML cannot hold (a pasted vertical tab…) removed from the texts written
+
+
+#: Why :func:`new_book` needs an agency, unless the caller says it in its own terms.
+NO_AGENCY = "请指定机关名称（全称），或从上一年度工作簿带入"
+
+
+def new_book(out, year: int, agency: str | None = None, *, previous=None, variants=(), overwrite: bool = False,
+             meta=None, narrative=None, macros: bool = False, no_agency: str = NO_AGENCY) -> NewBook:
+    """Write a blank workbook for reporting ``year`` to ``out`` (format chosen by year; ``None``: the default file
+    name in the current folder).  ``previous`` (last year's workbook, a path) pre-fills the basic information and
+    the carry-over cells; ``agency`` overrides the agency name it carries; ``meta`` / ``narrative`` (by spec key)
+    fill 基本信息 / 正文 over what was carried.  ``macros``: the .xlsm with the 校验/生成报告 buttons (needs
+    xlwings).  Raises :class:`XlsheetError` (``no_agency``) when no agency is given or carried."""
     from .errors import XlsheetError
-    from .workbook.create import new_workbook
+    from .workbook.create import default_filename, new_workbook
 
     prefill = {}
     if previous is not None:
@@ -173,44 +205,60 @@ def new_book(out, year: int, agency: str | None = None, *, previous=None, varian
     carried_agency = prefill.pop("agency", None)
     agency = agency or carried_agency
     if not agency:
-        raise XlsheetError("请指定机关名称（全称），或从上一年度工作簿带入")
+        raise XlsheetError(no_agency)
     variants = list(variants) or prefill.pop("variants", [])
     prefill.pop("variants", None)
-    return new_workbook(out, year, agency, variants=variants, overwrite=overwrite, **prefill)
+    # the agency given wins over the one carried in last year's 基本信息 (it is what the caller asked for)
+    prefill["meta"] = {**prefill.get("meta", {}), "agency": agency, **(meta or {})}
+    if narrative:
+        prefill["narrative"] = dict(narrative)
+    out = Path(out) if out is not None else Path(default_filename(year, agency))
+    if macros:
+        from .excel.build import new_macro_workbook as write
+    else:
+        write = new_workbook
+    path = write(out, year, agency, variants=variants, overwrite=overwrite, **prefill)
+    from .textsafe import count_illegal
+
+    return NewBook(path=path, carried=[k for k in prefill.get("values", {}) if k.startswith("t3.carry")],
+                   removed_chars=count_illegal(agency, prefill))
 
 
 @dataclass
 class CountyOutcome:
     """What :func:`county` produced: the roll-up (its ``summary()``), its workbook, and the county's DOCX or, when
-    the rolled-up workbook still has errors (typically the county's own narrative is blank), the refusal."""
+    the rolled-up workbook still has errors (typically the county's own narrative is blank), the refusal and, when
+    asked for, the draft (forced, marked 草稿 on every page)."""
 
     rollup: object
     workbook: Path
     result: object
     docx: Path | None = None
     refused: str | None = None
+    draft: Path | None = None
 
 
-def county(paths, out_dir, *, year: int | None = None, agency: str = "汇总") -> CountyOutcome:
+def county(paths, out_dir, *, year: int | None = None, agency: str = "汇总", meta=None, narrative=None,
+           draft: bool = False) -> CountyOutcome:
     """The county office's job: roll up the unit workbooks ``paths`` (only passed ones are summed, the rest listed)
-    into ``out_dir/汇总.xlsx`` and, when that workbook validates, its DOCX ``out_dir/汇总.docx``."""
+    into ``out_dir/汇总.xlsx`` — its 基本信息 / 正文 filled from ``meta`` / ``narrative`` (by spec key) — and, when
+    that workbook validates, its DOCX ``out_dir/汇总.docx``; otherwise, with ``draft``, ``out_dir/汇总_草稿.docx``."""
     from .errors import ReportBlockedError
 
     out = Path(out_dir)
-    roll = _rollup(paths, out / "汇总.xlsx", year=year, agency=agency)
+    roll = _rollup(paths, out / "汇总.xlsx", year=year, agency=agency, meta=meta, narrative=narrative)
     result = check(roll.output)
     outcome = CountyOutcome(rollup=roll, workbook=Path(roll.output), result=result)
     try:
         outcome.docx = produce_report(result, out / "汇总.docx", overwrite=True, hint=HINT_WEB)
     except ReportBlockedError as exc:
         outcome.refused = str(exc)
+        if draft:
+            outcome.draft = produce_report(result, out / "汇总_草稿.docx", overwrite=True, force=True)
     return outcome
 
 
 def _rollup(paths, output, **kwargs):
-    # The one call into the roll-up library (it is moving into the xlsheet.county package).
-    try:
-        from .county import rollup
-    except ImportError:
-        from .rollup import rollup
+    from .county import rollup
+
     return rollup(paths, output, overwrite=True, **kwargs)

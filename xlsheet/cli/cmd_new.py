@@ -1,43 +1,21 @@
-"""``xlsheet new``: a new workbook, optionally prefilled from last year's."""
+"""``xlsheet new``: a new workbook, optionally prefilled from last year's (:func:`xlsheet.jobs.new_book`)."""
 from __future__ import annotations
 
-from pathlib import Path
-
-from ..errors import XlsheetError
 from .common import overwrite_option
 
 
 def _cmd_new(args) -> int:
-    from ..workbook.create import default_filename, new_workbook
-
-    prefill = {}
-    if args.from_path:
-        from ..carryover import prefill_from_previous
-
-        prefill = prefill_from_previous(args.from_path, args.year)
-    agency = args.agency or prefill.pop("agency", None)
-    if not agency:
-        raise XlsheetError("请用 --agency 指定机关名称（全称），或用 --from 从上一年度工作簿带入")
-    prefill.pop("agency", None)
-    variants = args.variant or prefill.pop("variants", [])
-    prefill.pop("variants", None)
-    out = Path(args.output) if args.output else Path(default_filename(args.year, agency))
-    if args.macros:
-        from ..excel.build import new_macro_workbook
-
-        path = new_macro_workbook(out, args.year, agency, variants=variants, overwrite=args.overwrite, **prefill)
-    else:
-        path = new_workbook(out, args.year, agency, variants=variants, overwrite=args.overwrite, **prefill)
+    from .. import jobs
     from ..spec import spec_for_year
-    from ..textsafe import count_illegal
 
-    print(f"已生成：{path}（{spec_for_year(args.year).name}）")
-    removed = count_illegal(agency, prefill)
-    if removed:
-        print(f"注意：机关名称等文字中有 {removed} 个不可见的控制字符（如粘贴带入的垂直制表符），已删除，请核对。")
+    book = jobs.new_book(args.output, args.year, args.agency, previous=args.from_path, variants=args.variant,
+                         overwrite=args.overwrite, macros=args.macros,
+                         no_agency="请用 --agency 指定机关名称（全称），或用 --from 从上一年度工作簿带入")
+    print(f"已生成：{book.path}（{spec_for_year(args.year).name}）")
+    if book.removed_chars:
+        print(f"注意：机关名称等文字中有 {book.removed_chars} 个不可见的控制字符（如粘贴带入的垂直制表符），已删除，请核对。")
     if args.from_path:
-        carried = [k for k in prefill.get("values", {}) if k.startswith("t3.carry")]
-        print(f"已从上一年度带入基本信息，并预填“二、上年结转政府信息公开申请数量”{len(carried)}格。")
+        print(f"已从上一年度带入基本信息，并预填“二、上年结转政府信息公开申请数量”{len(book.carried)}格。")
     return 0
 
 

@@ -36,11 +36,12 @@ def _warm_writer() -> None:
 
 def rollup(paths, output, *, year: int | None = None, agency: str = "汇总", jobs: int = 1,
            include_errors: bool = False, overwrite: bool = False, progress=None, isolate: bool = True,
-           totals: bool = False) -> Rollup:
+           totals: bool = False, meta=None, narrative=None) -> Rollup:
     """Check, sum and write the units in ``paths`` (files and folders) to ``output``; returns the :class:`Rollup`.
     ``year`` defaults to the most common year among readable units; ``jobs`` worker processes (``isolate=False``
     checks in this process: trusted files only); ``totals`` accepts earlier roll-up totals as units (a province
-    summing its counties), which are otherwise skipped."""
+    summing its counties), which are otherwise skipped.  ``meta`` / ``narrative`` (by spec key) fill the roll-up's
+    own 基本信息 / 正文 (the county's details), so its workbook can become the county's report."""
     from ..errors import XlsheetError
     from .workers import check_units
     from .write import write_rollup
@@ -64,5 +65,5 @@ def rollup(paths, output, *, year: int | None = None, agency: str = "汇总", jo
             raise XlsheetError("所有工作簿都无法读取，无法确定汇总年度；请用 --year 指定")
     flag_copies([u for u in tally.units if u.status in ("passed", "errors", "mismatch")])
     roll = tally.finish(year)
-    roll.output = write_rollup(roll, output, overwrite=overwrite)
+    roll.output = write_rollup(roll, output, overwrite=overwrite, meta=meta, narrative=narrative)
     return roll

@@ -117,8 +117,9 @@ def _stream_status(base: str, out: str, roll: Rollup, extra_rows: list[list]) ->
                 w.write(xml[proto.end():].encode("utf-8"))
 
 
-def write_rollup(roll: Rollup, output, *, overwrite: bool = False):
-    """Write ``roll`` to ``output`` atomically (never replaces a file without ``overwrite``); returns the path."""
+def write_rollup(roll: Rollup, output, *, overwrite: bool = False, meta=None, narrative=None):
+    """Write ``roll`` to ``output`` atomically (never replaces a file without ``overwrite``); returns the path.
+    ``meta`` / ``narrative`` (by spec key) fill the total's 基本信息 / 正文 (written as text, never formulas)."""
     from openpyxl.comments import Comment
     from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import PatternFill
@@ -129,7 +130,7 @@ def write_rollup(roll: Rollup, output, *, overwrite: bool = False):
 
     agency, _ = clean_text(roll.agency)
     wb = build_workbook(roll.year, agency, variants=roll.variants, values=roll.values,
-                        meta={"signoff_agency": agency})
+                        meta={"signoff_agency": agency, **(meta or {})}, narrative=narrative)
     wb.defined_names[ROLLUP_MARK] = DefinedName(ROLLUP_MARK, attr_text='"1"')
     for key in roll.stock_keys:
         sheet, ref = wb.defined_names[names.input_name(key)].attr_text.split("!")

@@ -29,6 +29,9 @@ def templates() -> Environment:
     env = Environment(loader=PackageLoader("xlsheet.serve", "templates"), autoescape=select_autoescape(["html"]))
     env.filters["localtime"] = _localtime
     env.globals["severity"] = SEVERITY
+    from .service import pdf_available
+
+    env.globals["pdf_available"] = pdf_available()  # LibreOffice is looked for once, at start-up
     return env
 
 

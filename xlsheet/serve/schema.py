@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Float, ForeignKey, Integer, MetaData, String, Table, Text, text
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 metadata = MetaData()
 
@@ -49,18 +49,29 @@ submissions = Table("submissions", metadata,
                     Column("warnings", Integer, nullable=False, default=0),
                     Column("message", Text), Column("result_json", Text),
                     Column("marked", String(255)), Column("docx", String(255)))
+# The county office's own 基本信息 and 正文 per report year (added by migration 3): JSON {spec key: text}.
+county_info = Table("county_info", metadata,
+                    Column("year", Integer, primary_key=True),
+                    Column("data", Text, nullable=False),
+                    Column("updated_at", Float, nullable=False),
+                    Column("updated_by", String(64), nullable=False))
 
 def _v1(conn) -> None:
     # The first schema shipped without units.feedback; it is created as it was, so that migration 2 is real.
     Table("units", MetaData(), Column("id", Integer, primary_key=True),
           Column("name", String(200), unique=True, nullable=False),
           Column("created_at", Float, nullable=False)).create(conn, checkfirst=True)
-    metadata.create_all(conn, tables=[t for t in metadata.sorted_tables if t.name != "units"], checkfirst=True)
+    later = ("units", "county_info")
+    metadata.create_all(conn, tables=[t for t in metadata.sorted_tables if t.name not in later], checkfirst=True)
 
 
 def _v2(conn) -> None:
     conn.execute(text("ALTER TABLE units ADD COLUMN feedback TEXT"))
 
 
+def _v3(conn) -> None:
+    county_info.create(conn, checkfirst=True)
+
+
 #: version -> step; a fresh database runs them all in order.
-MIGRATIONS = {1: _v1, 2: _v2}
+MIGRATIONS = {1: _v1, 2: _v2, 3: _v3}

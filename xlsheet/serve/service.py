@@ -51,6 +51,8 @@ class Service:
         self.store = Store(settings.data, settings.db)
         self.pool = LimitedPool(settings.workers, memory_mb=settings.memory_mb, cpu_seconds=settings.cpu_seconds,
                                 timeout=settings.timeout)
+        # start every worker now (not on the first uploads, which would wait for the forks); not waited for
+        self._warming = [self.pool.submit(worker.ping) for _ in range(settings.workers)]
 
     def close(self) -> None:
         self.pool.close()
@@ -97,7 +99,7 @@ class Service:
                        format=result["format"], agency=(result["agency"] or "")[:255],
                        errors=result["summary"]["errors"], warnings=result["summary"]["warnings"],
                        result_json=json.dumps(result, ensure_ascii=False))
-        row = self.store.add_submission(**row)
+        row = self.store.add_submission(blob=blob, **row)
         row["result"] = result
         return row
 
@@ -111,6 +113,51 @@ class Service:
     def derived(self, row: dict, kind: str) -> Path | None:
         name = row.get(kind)
         return self.store.derived_dir(row["key"]) / name if name else None
+
+    def marked_copy(self, row: dict) -> tuple[Path | None, str | None]:
+        """The marked workbook copy of a submission, written in a worker on its first download (from the kept
+        upload and the previous-year workbook used at upload, so it is the copy the upload would have made).
+        Returns (path, None) or (None, Chinese reason)."""
+        path = self.derived(row, "marked")
+        if path is None:
+            return None, "这次上传没有带标记的副本（文件无法读取）。"
+        if not path.exists():
+            inputs = path.parent / worker.INPUTS
+            name = json.loads(inputs.read_text(encoding="utf-8"))["previous"] if inputs.exists() else None
+            previous = None
+            if name and re.fullmatch(r"[0-9a-f]{64}\.xls[xm]", name):  # our own record, checked all the same
+                previous = str(self.store.blob_path(name[:64], name[64:]))
+            blob = self.store.blob_path(row["sha256"], _suffix(row))
+            out = self._run(worker.mark, str(blob), str(path), previous, blob=blob, display=row["filename"])
+            if out.get("error"):
+                return None, out["error"]
+        return path, None
+
+    def rendition(self, row: dict, kind: str) -> tuple[Path | None, str | None]:
+        """The HTML or PDF report of a passed submission, rendered in a worker on first request and kept beside its
+        DOCX (later requests are served from disk).  Returns (path, None) or (None, Chinese reason)."""
+        if not row.get("docx"):
+            return None, f"工作簿还有 {row['errors']} 个错误，未生成报告。请改正后重新上传。"
+        blob = self.store.blob_path(row["sha256"], _suffix(row))
+        return self._render_once(blob, self.store.derived_dir(row["key"]) / f"report.{kind}", kind, row["filename"])
+
+    def county_rendition(self, out: dict, kind: str) -> tuple[Path | None, str | None]:
+        """The HTML or PDF of a roll-up's county report (only when its DOCX was made), as :meth:`rendition`."""
+        if not out.get("docx"):
+            return None, "汇总工作簿还有错误，未生成本级报告。"
+        folder = self.store.derived_dir(out["key"])
+        return self._render_once(folder / out["workbook"], folder / f"county.{kind}", kind, out["workbook"])
+
+    def _render_once(self, src: Path, path: Path, kind: str, display: str) -> tuple[Path | None, str | None]:
+        if kind == "pdf" and not pdf_available():
+            from ..docx.pdf import NOT_INSTALLED
+
+            return None, NOT_INSTALLED
+        if not path.exists():
+            out = self._run(worker.render, str(src), str(path), kind, blob=src, display=display)
+            if out.get("error"):
+                return None, out["error"]
+        return path, None
 
     def blank_book(self, unit: dict, year: int) -> tuple[dict, Path | None]:
         """A new workbook for ``unit`` and ``year``: agency = the unit's roster name; carry-over from the unit's
@@ -126,9 +173,16 @@ class Service:
             return res, None
         return res, out  # the route removes the folder once the download is sent
 
-    def county(self, year: int, agency: str) -> dict:
+    def county(self, year: int, agency: str | None = None) -> dict:
         """Roll up every unit's latest submission for ``year`` (the library sums only passed ones and lists the
-        rest) into a derived folder; returns the worker output plus ``key`` and the units that sent nothing."""
+        rest) into a derived folder, its 基本信息 / 正文 filled from the county's saved texts for the year (the
+        agency: ``agency``, else the saved one, else 汇总); the DOCX when it validates, else a 草稿 DOCX.  Returns
+        the worker output plus ``key`` and the units that sent nothing."""
+        from .county import prefill
+
+        meta, narrative = prefill(year, self.store.county_info(year))
+        agency = agency or meta.get("agency") or "汇总"
+        meta["agency"] = agency
         rows = self.store.dashboard(year)
         key = new_key()
         folder = self.store.derived_dir(key)
@@ -147,7 +201,7 @@ class Service:
         missing = [u["name"] for u in rows if u["last"] is None]
         if not paths:
             return {"error": "还没有任何单位提交该年度的工作簿，无法汇总。", "code": 2, "missing": missing, "key": key}
-        out = self._run(worker.county, paths, str(folder), year, agency)
+        out = self._run(worker.county, paths, str(folder), year, agency, meta, narrative)
         out.update(key=key, missing=missing, labels=labels)
         (folder / "outcome.json").write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")
         return out
@@ -179,6 +233,13 @@ class Service:
             return self._run(worker.roster, str(tmp))
         finally:
             shutil.rmtree(tmp.parent, ignore_errors=True)
+
+
+def pdf_available() -> bool:
+    """Whether LibreOffice is installed here (PDF reports need it)."""
+    from ..docx.pdf import soffice
+
+    return soffice() is not None
 
 
 HEADER_NAMES = {"单位名称", "单位", "名称", "机关名称", "unit", "name"}

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event, func, select
 
-from .schema import MIGRATIONS, admins, blobs, settings, submissions, tokens, units
+from .schema import MIGRATIONS, admins, blobs, county_info, settings, submissions, tokens, units
 
 ALLOWED_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -115,8 +115,9 @@ class Store:
         return self.data / "blobs" / sha[:2] / f"{sha}{suffix}"
 
     def put_blob(self, content: bytes, filename: str) -> tuple[str, Path]:
-        """Store ``content`` immutably (once per sha256); returns (sha256, path).  The suffix comes from a fixed
-        list, never from the user's file name."""
+        """Store ``content`` immutably (once per sha256, fsynced); returns (sha256, path).  The suffix comes from a
+        fixed list, never from the user's file name.  Its ``blobs`` row is written with the submission
+        (:meth:`add_submission`), in the same transaction."""
         sha = hashlib.sha256(content).hexdigest()
         suffix = next((s for s in ALLOWED_SUFFIXES if filename.lower().endswith(s)), ".xlsx")
         path = self.blob_path(sha, suffix)
@@ -129,14 +130,6 @@ class Store:
                 os.fsync(fh.fileno())
             os.chmod(tmp, 0o444)
             os.replace(tmp, path)
-        if self.is_sqlite:
-            from sqlalchemy.dialects.sqlite import insert
-        else:
-            from sqlalchemy.dialects.postgresql import insert
-        # two identical uploads at the same moment: the second insert is a no-op, not an error
-        with self._write() as conn:
-            conn.execute(insert(blobs).values(sha256=sha, size=len(content), suffix=suffix, created_at=now())
-                         .on_conflict_do_nothing())
         return sha, path
 
     def derived_dir(self, key: str) -> Path:
@@ -150,9 +143,18 @@ class Store:
         return path
 
     # -- submissions ----------------------------------------------------------------------------------------
-    def add_submission(self, **row) -> dict:
+    def add_submission(self, *, blob: Path, **row) -> dict:
+        """Record an upload: its ``blob`` (from :meth:`put_blob`) and its ``submissions`` row, in one transaction
+        (one round trip to the database per upload)."""
+        if self.is_sqlite:
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert
         row.setdefault("uploaded_at", now())
         with self._write() as conn:
+            # two identical uploads at the same moment: the second blob insert is a no-op, not an error
+            conn.execute(insert(blobs).values(sha256=row["sha256"], size=blob.stat().st_size, suffix=blob.suffix,
+                                              created_at=row["uploaded_at"]).on_conflict_do_nothing())
             row["id"] = conn.execute(submissions.insert().values(**row)).inserted_primary_key[0]
         return row
 
@@ -264,6 +266,24 @@ class Store:
                 dup.append(f"机关名称“{s['agency']}”与其他单位重复")
             u["duplicates"] = dup
         return rows
+
+    def county_info(self, year: int) -> dict:
+        """The county office's own 基本信息 / 正文 texts for ``year`` ({spec key: text}; {} when none saved)."""
+        import json
+
+        with self.engine.connect() as conn:
+            v = conn.execute(select(county_info.c.data).where(county_info.c.year == year)).scalar()
+            return json.loads(v) if v else {}
+
+    def set_county_info(self, year: int, data: dict, who: str) -> None:
+        import json
+
+        row = {"data": json.dumps(data, ensure_ascii=False), "updated_at": now(), "updated_by": who[:64]}
+        with self._write() as conn:
+            if conn.execute(select(county_info.c.year).where(county_info.c.year == year)).first():
+                conn.execute(county_info.update().where(county_info.c.year == year).values(**row))
+            else:
+                conn.execute(county_info.insert().values(year=year, **row))
 
     def campaign_year(self) -> int | None:
         """The report year most unit submissions are for (the dashboard's default)."""

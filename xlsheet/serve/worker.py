@@ -7,6 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 
+#: The file in a submission's derived folder recording what its marked copy is made from.
+INPUTS = "inputs.json"
+
+
 def _guard(fn):
     def wrapper(*args):
         from ..errors import XlsheetError
@@ -38,22 +42,43 @@ def _validate(path: str, display: str) -> dict:
     return {"result": _summary(jobs.check(path), display)}
 
 
+def _previous(path: str, previous_by_year: dict | None) -> str | None:
+    """The unit's passed workbook of the year before ``path``'s (``previous_by_year``: {year: path})."""
+    if not previous_by_year:
+        return None
+    from ..workbook.reader import read
+
+    year = read(path).year
+    return previous_by_year.get(year - 1) if year else None
+
+
 def _process(path: str, out_dir: str, display: str, previous_by_year: dict | None = None) -> dict:
-    """Validate, write the marked copy and, when clean, the DOCX into ``out_dir`` (:func:`xlsheet.jobs.run`).
-    ``previous_by_year`` ({year: path} of the unit's passed workbooks) adds the cross-year rules against the
-    workbook of the year before this one's, when there is one."""
+    """Validate and, when clean, write the DOCX into ``out_dir``.  ``previous_by_year`` ({year: path} of the
+    unit's passed workbooks) adds the cross-year rules against the workbook of the year before this one's.
+    The marked copy is only named here (``marked``): it is written on its first download (:func:`_mark`, from
+    the same immutable inputs, recorded in ``out_dir/inputs.json``), which keeps the upload fast."""
+    import json
+
     from .. import jobs
 
-    Path(out_dir).mkdir(parents=True, exist_ok=True)
-    previous = None
-    if previous_by_year:
-        from ..workbook.reader import read
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    previous = _previous(path, previous_by_year)
+    # the previous workbook by its stored name (<sha256>.<suffix>), so that a moved data folder still works
+    (out / INPUTS).write_text(json.dumps({"previous": Path(previous).name if previous else None}), encoding="utf-8")
+    result = jobs.check(path, previous)
+    docx = None
+    if result.ok:
+        docx = jobs.produce_report(result, out / f"{Path(path).stem}.docx", overwrite=True)
+    return {"result": _summary(result, display), "marked": jobs.marked_path(path, out).name,
+            "docx": docx.name if docx else None}
 
-        year = read(path).year
-        previous = previous_by_year.get(year - 1) if year else None
-    outcome = jobs.run(path, out_dir, previous)
-    return {"result": _summary(outcome.result, display), "marked": outcome.checked.name,
-            "docx": outcome.docx.name if outcome.docx else None}
+
+def _mark(path: str, out: str, previous: str | None) -> dict:
+    """The marked copy of ``path`` (validated again with the same ``previous`` as at upload)."""
+    from .. import jobs
+
+    return {"path": str(jobs.mark(path, out, previous))}
 
 
 def _report(path: str, out: str, display: str) -> dict:
@@ -69,6 +94,15 @@ def _report(path: str, out: str, display: str) -> dict:
     return {"result": _summary(result, display), "docx": out}
 
 
+def _render(path: str, out: str, kind: str) -> dict:
+    """The report of a clean workbook as ``kind`` (html/pdf, as :func:`xlsheet.jobs.produce_report` writes it);
+    refused (code 1) while errors remain."""
+    from .. import jobs
+
+    jobs.produce_report(jobs.check(path), out, overwrite=True, hint=jobs.HINT_WEB, kind=kind)
+    return {"path": out}
+
+
 def _new_book(out: str, year: int, agency: str, previous: str | None) -> dict:
     from .. import jobs
 
@@ -76,12 +110,15 @@ def _new_book(out: str, year: int, agency: str, previous: str | None) -> dict:
     return {"path": out}
 
 
-def _county(paths: list, out_dir: str, year: int, agency: str) -> dict:
+def _county(paths: list, out_dir: str, year: int, agency: str, meta: dict | None = None,
+            narrative: dict | None = None) -> dict:
+    """The roll-up (:func:`xlsheet.jobs.county`) with the county's own texts; its DOCX, or the 草稿 DOCX."""
     from .. import jobs
 
-    outcome = jobs.county(paths, out_dir, year=year, agency=agency)
+    outcome = jobs.county(paths, out_dir, year=year, agency=agency, meta=meta, narrative=narrative, draft=True)
     return {"summary": outcome.rollup.summary(), "workbook": outcome.workbook.name,
             "docx": outcome.docx.name if outcome.docx else None, "refused": outcome.refused,
+            "draft": outcome.draft.name if outcome.draft else None,
             "result": _summary(outcome.result, outcome.workbook.name)}
 
 
@@ -101,9 +138,17 @@ def _roster(path: str) -> dict:
     return {"names": names}
 
 
+def ping() -> dict:
+    """Nothing: submitted once per worker at start-up, so that the pool's processes exist before the first
+    upload (their imports were done by the forkserver's preload)."""
+    return {}
+
+
 validate = _guard(_validate)
 process = _guard(_process)
+mark = _guard(_mark)
 report = _guard(_report)
+render = _guard(_render)
 new_book = _guard(_new_book)
 county = _guard(_county)
 roster = _guard(_roster)

@@ -16,6 +16,8 @@ from ..security import csrf_ok
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+#: The report's other forms, by URL suffix.
+REPORT_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 
 
 def service(request):

@@ -13,7 +13,7 @@ from starlette.routing import Route
 from ..app import render
 from ..security import csrf_token, verify_password
 from ..service import roster_clean
-from . import DOCX, XLSX, blocking, client, download, form, ingest, service, upload
+from . import DOCX, REPORT_TYPES, XLSX, blocking, client, download, form, ingest, service, upload
 
 
 def require_admin(handler):
@@ -72,7 +72,8 @@ async def dashboard(request):
     year = _year(request, svc)
     rows = await blocking(svc.store.dashboard, year)
     counts = {s: sum(1 for u in rows if u["state"] == s) for s in ("未提交", "有错误", "已通过")}
-    return render(request, "dashboard.html", rows=rows, year=year, counts=counts,
+    county_agency = (await blocking(svc.store.county_info, year)).get("agency", "")
+    return render(request, "dashboard.html", rows=rows, year=year, counts=counts, county_agency=county_agency,
                   missing=[u["name"] for u in rows if u["state"] == "未提交"],
                   duplicates=[u for u in rows if u["duplicates"]])
 
@@ -142,18 +143,40 @@ async def unit_page(request):
                   base=str(request.base_url).rstrip("/"))
 
 
+def _form_year(data) -> int:
+    try:
+        return int(data.get("year", ""))
+    except ValueError:
+        raise HTTPException(400, "年度应为四位数字。") from None
+
+
 @require_admin
 async def rollup(request):
     data = await form(request)
-    try:
-        year = int(data.get("year", ""))
-    except ValueError:
-        raise HTTPException(400, "年度应为四位数字。") from None
-    agency = str(data.get("agency", "")).strip()[:100] or "汇总"
+    year = _form_year(data)
+    agency = str(data.get("agency", "")).strip()[:100] or None  # blank: the county's saved name
+    return await _rolled_up(request, year, agency)
+
+
+async def _rolled_up(request, year: int, agency: str | None, note: str = "") -> RedirectResponse:
     out = await blocking(service(request).county, year, agency)
     if out.get("error") and "summary" not in out:
         raise HTTPException(422, out["error"])
-    return RedirectResponse(f"/admin/rollup/{out['key']}", status_code=303)
+    return back(f"/admin/rollup/{out['key']}", note)
+
+
+@require_admin
+async def county_info(request):
+    """Save the county's own 基本信息 / 正文 for the year, then roll up again with them."""
+    from ..county import read_form
+
+    data = await form(request)
+    year = _form_year(data)
+    saved, problems = read_form(year, data)
+    if problems:
+        raise HTTPException(422, "".join(problems))
+    await blocking(service(request).store.set_county_info, year, saved, request.session["admin"])
+    return await _rolled_up(request, year, None, "已保存本级基本信息和正文，并重新汇总。")
 
 
 def _outcome(request) -> dict:
@@ -169,21 +192,32 @@ async def rollup_page(request):
     out = _outcome(request)
     from . import grouped
 
-    return render(request, "rollup.html", out=out, groups=grouped(out.get("result")))
+    from ..county import fields
+
+    year = out["summary"]["year"]
+    return render(request, "rollup.html", out=out, groups=grouped(out.get("result")), fields=fields(year),
+                  saved=service(request).store.county_info(year), note=request.query_params.get("note"))
 
 
 @require_admin
 async def rollup_file(request):
     out = _outcome(request)
     kind = request.path_params["kind"]
-    if kind not in ("workbook", "docx"):
+    if kind in REPORT_TYPES:  # the county report's HTML / PDF, rendered on first request
+        path, reason = await blocking(service(request).county_rendition, out, kind)
+        if path is None:
+            raise HTTPException(409, reason)
+        return download(path, f"{out['summary']['agency']}{out['summary']['year']}年报告.{kind}", REPORT_TYPES[kind])
+    if kind not in ("workbook", "docx", "draft"):
         raise HTTPException(404, "没有这种文件。")
-    name = out.get("workbook") if kind == "workbook" else out.get("docx")
+    name = out.get(kind)
     if not name:
-        raise HTTPException(409, "汇总工作簿还有错误，未生成本级报告。请补全后在汇总页上传。")
+        raise HTTPException(409, "汇总工作簿还有错误，未生成本级报告。请在汇总页填写本级基本信息和正文，或补全后上传。"
+                            if kind == "docx" else "汇总工作簿已通过校验，没有草稿，请下载正式的本级报告。")
     path = service(request).store.derived_dir(out["key"]) / name
     year = out["summary"]["year"]
-    filename = f"{out['summary']['agency']}{year}年汇总.{'xlsx' if kind == 'workbook' else 'docx'}"
+    label = {"workbook": "汇总.xlsx", "docx": "报告.docx", "draft": "报告（草稿）.docx"}[kind]
+    filename = f"{out['summary']['agency']}{year}年{label}"
     return download(path, filename, XLSX if kind == "workbook" else DOCX)
 
 
@@ -232,5 +266,6 @@ routes = [
     Route("/admin/rollup/{key}", rollup_page),
     Route("/admin/rollup/{key}/{kind:str}", rollup_file),
     Route("/admin/county", county_upload, methods=["POST"]),
+    Route("/admin/county-info", county_info, methods=["POST"]),
     Route("/admin/docx.zip", docx_zip),
 ]

@@ -6,7 +6,7 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from ..app import render
-from . import DOCX, XLSX, client, download, ingest, service, stem, submission_view
+from . import DOCX, REPORT_TYPES, XLSX, blocking, client, download, ingest, service, stem, submission_view
 
 
 async def index(request):
@@ -34,9 +34,9 @@ async def findings(request, unit=None):
 
 async def marked(request):
     row = load(request, request.path_params["key"])
-    path = service(request).derived(row, "marked")
+    path, reason = await blocking(service(request).marked_copy, row)
     if path is None:
-        raise HTTPException(404, "这次上传没有带标记的副本（文件无法读取）。")
+        raise HTTPException(404, reason)
     return download(path, f"{stem(row['filename'])}_校验.{path.suffix.lstrip('.')}", XLSX)
 
 
@@ -48,10 +48,23 @@ async def docx(request):
     return download(path, f"{stem(row['filename'])}.docx", DOCX)
 
 
+async def rendition(request):
+    """The HTML page or the PDF of a passed submission (rendered in a worker on first request)."""
+    row = load(request, request.path_params["key"])
+    kind = request.path_params["kind"]
+    if kind not in REPORT_TYPES:
+        raise HTTPException(404, "没有这种文件。")
+    path, reason = await blocking(service(request).rendition, row, kind)
+    if path is None:
+        raise HTTPException(409, reason)
+    return download(path, f"{stem(row['filename'])}.{kind}", REPORT_TYPES[kind])
+
+
 routes = [
     Route("/", index),
     Route("/check", check, methods=["POST"]),
     Route("/s/{key}", findings),
     Route("/s/{key}/marked", marked),
     Route("/s/{key}/docx", docx),
+    Route("/s/{key}/{kind:str}", rendition),
 ]
