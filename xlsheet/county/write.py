@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape
 
 from ..fileio import atomic_write
 from ..spec import spec_for_year
+from ..textsafe import ILLEGAL as _ILLEGAL, MAX_CELL_TEXT
 from .aggregate import Rollup
 from .check import ROLLUP_MARK, STATUS_SHEET
 from .units import STATUS
@@ -24,15 +25,14 @@ NOTE_AUTHOR = "xlsheet汇总"
 HEADERS = ["序号", "文件", "机关", "年度", "状态", "错误", "警告", "计入汇总", "原因 / 首要错误", "正文雷同"]
 WIDTHS = [6, 36, 30, 7, 14, 6, 6, 9, 90, 50]
 FIRST_ROW = 5  # rows 1–4: title, counts, problems, headers
-MAX_CELL_TEXT = 32767  # Excel refuses a file with a longer cell
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")  # Excel would decode a literal "_x000B_" on reading
 
 
 def clean_text(value: str) -> tuple[str, int]:
     """``value`` with the characters an .xlsx cannot hold removed and cut to Excel's 32,767 characters per cell;
     returns (text, how many characters were removed).  A literal ``_xHHHH_`` is protected so Excel shows it as
-    typed.  (The roll-up's own minimal cleaning; ``xlsheet.textsafe`` of issue 9 can take its place.)"""
+    typed.  (The status rows are streamed as inline strings, not written through openpyxl, hence not
+    :func:`xlsheet.textsafe.set_cell`; the set of illegal characters is the same.)"""
     text, n = _ILLEGAL.subn("", value[:MAX_CELL_TEXT])
     return _ESCAPE_LIKE.sub(r"_x005F_\1", text), n
 
