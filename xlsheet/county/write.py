@@ -139,16 +139,10 @@ def write_rollup(roll: Rollup, output, *, overwrite: bool = False, meta=None, na
         ws.conditional_formatting.add(cell, FormulaRule(formula=['"xlsheet"="xlsheet"'],
                                                         fill=PatternFill("solid", fgColor=styles.MARK_WARNING)))
         ws[cell].comment = Comment("存量数字：由各单位直接相加得到，跨层级可能重复计算，请核对后再使用。", NOTE_AUTHOR)
-    ws = wb.create_sheet(STATUS_SHEET, 0)
+    ws = styles.list_sheet(wb, STATUS_SHEET, clean_text(f"{roll.year}年度汇总情况（{agency}）")[0],
+                           _summary_line(roll), HEADERS, WIDTHS)
     wb.active = 0
-    ws["A1"] = clean_text(f"{roll.year}年度汇总情况（{agency}）")[0]
-    ws["A1"].font = styles.TITLE
-    ws["A2"] = _summary_line(roll)
-    ws["A2"].font = styles.STATUS
-    for i, (h, w) in enumerate(zip(HEADERS, WIDTHS), start=1):
-        c = ws.cell(row=4, column=i, value=h)
-        c.font, c.fill, c.border = styles.HEADER, styles.HEADER_FILL, styles.BORDER
-        ws.column_dimensions[c.column_letter].width = w
+    for i in range(1, len(HEADERS) + 1):
         proto = ws.cell(row=FIRST_ROW, column=i)  # styled placeholder, replaced by the streamed rows
         proto.border, proto.font, proto.alignment = styles.BORDER, styles.LABEL, styles.LEFT
     ws.freeze_panes = f"A{FIRST_ROW}"

@@ -73,16 +73,8 @@ def mark_cells(wb, result: Result) -> int:
 def write_result_sheet(wb, result: Result) -> None:
     """The 校验结果 sheet (first tab): see :mod:`.result_table` for the rows; prints on A4 landscape width."""
     order = list(wb.sheetnames)
-    ws = wb.create_sheet(RESULT_SHEET, 0)
+    ws = styles.list_sheet(wb, RESULT_SHEET, "校验结果", verdict(result), RESULT_HEADERS, RESULT_WIDTHS)
     ws.sheet_properties.tabColor = "C00000" if result.errors else "00B050"
-    ws["A1"] = "校验结果"
-    ws["A1"].font = styles.TITLE
-    ws["A2"] = verdict(result)
-    ws["A2"].font = styles.STATUS
-    for i, (h, w) in enumerate(zip(RESULT_HEADERS, RESULT_WIDTHS), start=1):
-        c = ws.cell(row=4, column=i, value=h)
-        c.font, c.fill, c.border = styles.HEADER, styles.HEADER_FILL, styles.BORDER
-        ws.column_dimensions[c.column_letter].width = w
     for r, entry in enumerate(result_entries(result, order), start=5):
         for i, v in enumerate(entry.row(), start=1):
             c = write_text_cell(ws, r, i, v)  # findings quote the clerk's text: never a formula or illegal char

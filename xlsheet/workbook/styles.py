@@ -39,3 +39,17 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
 NUMBER_FORMATS = {"count": "General", "delta": "+General;-General;0", "amount": "General"}
+
+
+def list_sheet(wb, name: str, title: str, status: str, headers, widths, *, header_row: int = 4):
+    """Create sheet ``name`` as the first tab in the look of xlsheet's list sheets (校验结果, 汇总情况): bold title
+    in A1, status line in A2, a grey bordered header row, column widths.  ``title``/``status`` are xlsheet's own
+    words (the caller cleans any user text in them).  Returns the sheet."""
+    ws = wb.create_sheet(name, 0)
+    ws["A1"], ws["A2"] = title, status
+    ws["A1"].font, ws["A2"].font = TITLE, STATUS
+    for i, (h, w) in enumerate(zip(headers, widths), start=1):
+        c = ws.cell(row=header_row, column=i, value=h)
+        c.font, c.fill, c.border = HEADER, HEADER_FILL, BORDER
+        ws.column_dimensions[c.column_letter].width = w
+    return ws
