@@ -2,7 +2,8 @@
 
 LibreOffice runs with a throw-away profile (so a LibreOffice window the clerk has open does not swallow the job)
 and, on Linux, with fontconfig aliases mapping the official font names to installed CJK faces of the same style
-(仿宋/楷体 → AR PL UKai, 黑体 → Noto Sans CJK, 小标宋/宋体 → Noto Serif CJK); on Windows the real fonts are used.
+(楷体 → AR PL UKai; 仿宋 → Noto Serif CJK SC, because no free 仿宋 with mainland glyph forms is packaged and UKai
+uses Taiwan-style punctuation; 黑体 → Noto Sans CJK, 小标宋/宋体 → Noto Serif CJK); on Windows the real fonts are used.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ FONTS_CONF = """<?xml version="1.0"?>
   <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
   <alias binding="same"><family>方正小标宋简体</family><prefer><family>Noto Serif CJK SC</family></prefer></alias>
   <alias binding="same"><family>黑体</family><prefer><family>Noto Sans CJK SC</family></prefer></alias>
-  <alias binding="same"><family>仿宋_GB2312</family><prefer><family>AR PL UKai CN</family></prefer></alias>
+  <alias binding="same"><family>仿宋_GB2312</family><prefer><family>Noto Serif CJK SC</family></prefer></alias>
   <alias binding="same"><family>楷体_GB2312</family><prefer><family>AR PL UKai CN</family></prefer></alias>
   <alias binding="same"><family>宋体</family><prefer><family>Noto Serif CJK SC</family></prefer></alias>
 </fontconfig>
@@ -40,8 +41,31 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def _for_libreoffice(docx_path: Path, tmp: Path) -> Path:
+    """A copy of the DOCX without the condensed character spacing of 3号 text (``fonts.CONDENSE_TW``).
+
+    Why: with characters condensed, LibreOffice (7.4, checked here) drops a punctuation mark that falls just after a
+    full 28-character line — "主动公开政府信息情况、收到…" printed as "…情况⏎收到…", the 、 gone from the PDF.
+    Losing text is worse than a line of 27 characters, so the PDF is made at normal spacing; the DOCX itself keeps
+    the 28-character lines for Word."""
+    import zipfile
+
+    from .fonts import CONDENSE_TW
+
+    out = tmp / docx_path.name
+    condensed = f'<w:spacing w:val="{CONDENSE_TW}"/>'.encode()
+    with zipfile.ZipFile(docx_path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "word/styles.xml":
+                data = data.replace(condensed, b"")
+            dst.writestr(item, data)
+    return out
+
+
 def docx_to_pdf(docx_path, pdf_path) -> Path:
-    """Convert ``docx_path`` to ``pdf_path`` (written directly; callers use fileio.atomic_write around it)."""
+    """Convert ``docx_path`` to ``pdf_path`` (written directly; callers use fileio.atomic_write around it).
+    The conversion reads a copy made by :func:`_for_libreoffice`."""
     exe = soffice()
     if exe is None:
         raise PdfUnavailableError(NOT_INSTALLED)
@@ -51,6 +75,7 @@ def docx_to_pdf(docx_path, pdf_path) -> Path:
         conf = tmp / "fonts.conf"
         conf.write_text(FONTS_CONF, encoding="utf-8")
         env = dict(os.environ, FONTCONFIG_FILE=str(conf))
+        docx_path = _for_libreoffice(docx_path, tmp)
         cmd = [exe, f"-env:UserInstallation={(tmp / 'profile').as_uri()}", "--headless", "--norestore",
                "--convert-to", "pdf", "--outdir", str(tmp / "out"), str(docx_path)]
         try:
