@@ -26,6 +26,7 @@ from xlsheet.cli import main  # noqa: E402
 from xlsheet.serve.app import create_app  # noqa: E402
 from xlsheet.serve.security import hash_password  # noqa: E402
 from xlsheet.serve.service import MB, Settings  # noqa: E402
+from xlsheet.serve.store import Store  # noqa: E402
 from xlsheet.workbook.reader import read  # noqa: E402
 
 PASSWORD = "correct horse battery"
@@ -549,3 +550,23 @@ def test_serve_refuses_an_unusable_data_folder_or_database_with_a_message(tmp_pa
     assert main(["serve", "--data", str(tmp_path), "--db", "postgresql://u:secret@127.0.0.1:1/x"]) == 2
     err = capsys.readouterr().err
     assert "无法打开数据库" in err and "secret" not in err
+
+
+def test_a_new_data_folder_and_its_database_are_private_to_the_service(tmp_path):
+    """Password hashes, the session key and the units' workbooks: not readable by other users of the machine,
+    whatever the umask (an existing folder keeps the permissions IT gave it)."""
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        store = Store(tmp_path / "data")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "data" / "xlsheet.sqlite3").stat().st_mode) == 0o600
+    assert store.schema_version() >= 1
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o750)
+    Store(shared)
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o750

@@ -59,15 +59,29 @@ def engine_for(url: str):
     return create_engine(url, pool_pre_ping=True)
 
 
+def _private_file(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 unless it exists (then it is left as it is)."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+
+
 class Store:
     """The database and the file store of one service instance."""
 
     def __init__(self, data_dir, db_url: str | None = None):
         self.data = Path(data_dir)
-        self.data.mkdir(parents=True, exist_ok=True)
+        if not self.data.exists():
+            # the data holds password hashes, the session key and every unit's workbook: private to the service's
+            # user (an existing folder keeps the permissions IT gave it)
+            self.data.mkdir(parents=True)
+            os.chmod(self.data, 0o700)
         (self.data / "blobs").mkdir(exist_ok=True)
         (self.data / "derived").mkdir(exist_ok=True)
         (self.data / "tmp").mkdir(exist_ok=True)
+        if db_url is None:
+            _private_file(self.data / "xlsheet.sqlite3")  # SQLite gives its -wal/-shm files the same mode
         self.url = db_url or f"sqlite:///{self.data / 'xlsheet.sqlite3'}"
         self.engine = engine_for(self.url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
