@@ -26,6 +26,7 @@ import zlib
 from xml.parsers import expat
 
 from .errors import InvalidWorkbookError
+from .lazyre import lazy
 
 MAX_FILE = 20 * 1024 * 1024
 MAX_TOTAL = 60 * 1024 * 1024
@@ -191,17 +192,17 @@ def _worksheets(zf: zipfile.ZipFile, names: set[str]) -> tuple[dict[str, str], o
 
 # The quick proof that a worksheet is small (see _quick_scan).  On bytes: every '<' of a well-formed part without
 # comments, CDATA or processing instructions starts a tag, and a tag cannot contain '<'.  Each pattern starts with
-# a literal, so the regex engine skips to candidates in C.
+# a literal, so the regex engine skips to candidates in C; compiled on first use (keeps `validate`'s start short).
 _QUICK_MAX = 4 * 1024 * 1024  # larger worksheet parts are scanned by the streaming handlers only
-_Q_PREFIXED = re.compile(rb":(?:c|row|v|mergeCell|hyperlink)(?=[\s/>])")  # e.g. <x:c …> (or such text: unusual)
-_Q_QUOTE_IN_TAG = re.compile(rb"'[^<]*>")  # a single quote inside a tag (or in text before a '>': unusual)
-_Q_TAGS = re.compile(rb"<(c|row|mergeCell|hyperlink)(?=[\s/>])")
-_Q_C_REF = re.compile(rb'<c(?=[\s/>])[^>]*?\sr="\$?([A-Z]{1,3})\$?(\d{1,7})"')
-_Q_ROW_REF = re.compile(rb'<row(?=[\s/>])[^>]*?\sr="\d{1,7}"')
-_Q_RANGE_REF = re.compile(rb'<(?:mergeCell|hyperlink)(?=[\s/>])[^>]*?\sref="([^">]*)"')
-_Q_CORNER = re.compile(rb"\$?([A-Z]{1,3})\$?(\d{1,7})")
-_Q_LONG_V = re.compile(rb"<v(?:\s[^>]*)?>(?:[^<]{%d}|[^<]*<[^/])" % (MAX_NUMBER_CHARS + 1))
-_Q_DECL = re.compile(rb'<\?xml[^>]*?encoding=["\'](?![Uu][Tt][Ff]-?8["\'])')
+_Q_PREFIXED = lazy(rb":(?:c|row|v|mergeCell|hyperlink)(?=[\s/>])")  # e.g. <x:c …> (or such text: unusual)
+_Q_QUOTE_IN_TAG = lazy(rb"'[^<]*>")  # a single quote inside a tag (or in text before a '>': unusual)
+_Q_TAGS = lazy(rb"<(c|row|mergeCell|hyperlink)(?=[\s/>])")
+_Q_C_REF = lazy(rb'<c(?=[\s/>])[^>]*?\sr="\$?([A-Z]{1,3})\$?(\d{1,7})"')
+_Q_ROW_REF = lazy(rb'<row(?=[\s/>])[^>]*?\sr="\d{1,7}"')
+_Q_RANGE_REF = lazy(rb'<(?:mergeCell|hyperlink)(?=[\s/>])[^>]*?\sref="([^">]*)"')
+_Q_CORNER = lazy(rb"\$?([A-Z]{1,3})\$?(\d{1,7})")
+_Q_LONG_V = lazy(rb"<v(?:\s[^>]*)?>(?:[^<]{%d}|[^<]*<[^/])" % (MAX_NUMBER_CHARS + 1))
+_Q_DECL = lazy(rb'<\?xml[^>]*?encoding=["\'](?![Uu][Tt][Ff]-?8["\'])')
 
 
 def _quick_scan(data: bytes, budget: list[int]) -> bool:
