@@ -13,6 +13,9 @@ Limits (generous for a real annual-report workbook, which is tens of KB with abo
   farthest one may hold at most ``MAX_SHEET_AREA`` cells, the workbook at most ``MAX_CELLS`` cells, and a numeric
   cell at most ``MAX_NUMBER_CHARS`` characters.  Readers allocate by that area (calamine aborted the process on one
   cell at XFD1048576), so a far cell is refused here.  ``<dimension>`` is never trusted and never used for sizing.
+  A worksheet part of normal size (≤ 4 MB) is first proved small by a few C-level regular expressions after a plain
+  well-formedness parse (:func:`_quick_scan`, conservative: anything unusual is not proved); only when that fails
+  is it parsed again with the exact streaming scan, which then gives the verdict and the message.
 defusedxml stays installed underneath as a second line of defence.
 """
 from __future__ import annotations
