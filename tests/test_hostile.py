@@ -390,3 +390,39 @@ def test_a_part_stored_twice_is_refused(twin, tmp_path, demo):
     items = hostile.members(demo) + [(twin, b"<Relationships/>")]
     with pytest.raises(InvalidWorkbookError, match="重复"):
         read(hostile.write_members(tmp_path / "twin.xlsx", items))
+
+
+@pytest.mark.parametrize("body", [
+    b'<sheetData><row r="1"><x:c r="XFD1048576"/></row></sheetData>',                 # prefixed cell
+    b"<sheetData><row r=\"1\"><c a=' r=\"A1\"' r=\"XFD1048576\"/></row></sheetData>",  # r hidden in a quoted value
+    b'<sheetData><row r="1048576"><c/><c/></row></sheetData>',                        # cells without r
+    b'<sheetData><row r="1"><c r="A1"><v>' + b"9" * 500 + b"</v></c></row></sheetData>",
+    b'<sheetData><row r="1"><c r="A1"><v>1<!---->' + b"9" * 450 + b"</v></c></row></sheetData>",
+    b'<sheetData><row r="1"><c r="A1"/></row></sheetData><mergeCells><mergeCell ref="A1:XFD1048576"/></mergeCells>',
+    b'<sheetData><row r="x"><c r="A1"/></row></sheetData>',
+    b'<sheetData><row r="1"><c r = "XFD1048576"/></row></sheetData>',
+])
+def test_quick_sheet_scan_never_passes_what_the_exact_scan_refuses(body):
+    from xml.parsers import expat
+
+    from xlsheet import safety
+
+    for data in (b"<worksheet>" + body + b"</worksheet>",
+                 ("<?xml version='1.0' encoding='UTF-16'?><worksheet>" + body.decode() + "</worksheet>").encode("utf-16")):
+        try:
+            safety._parser(safety._SheetScan("表", [safety.MAX_CELLS])).Parse(data, True)
+            refused = False
+        except (safety._Refused, expat.ExpatError):
+            refused = True
+        assert refused and not safety._quick_scan(data, [safety.MAX_CELLS]), body
+
+
+def test_quick_sheet_scan_proves_a_normal_sheet(demo):
+    import zipfile
+
+    from xlsheet import safety
+
+    with zipfile.ZipFile(demo) as zf:
+        sheets = [zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/")]
+    budget = [safety.MAX_CELLS]
+    assert sheets and all(safety._quick_scan(s, budget) for s in sheets) and budget[0] < safety.MAX_CELLS

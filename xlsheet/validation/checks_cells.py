@@ -10,8 +10,12 @@ from .registry import check
 
 
 def _fields(ctx):
-    r = ctx.report
-    return [(f, r.value(f.key)) for f in r.spec.fields_for(r.variants)]
+    """(field, value) of every input of the report — built once per validation (seven checks walk it)."""
+    cached = ctx.__dict__.get("_cell_fields")
+    if cached is None:
+        r = ctx.report
+        cached = ctx.__dict__["_cell_fields"] = [(f, r.value(f.key)) for f in r.spec.fields_for(r.variants)]
+    return cached
 
 
 @check("blank")
@@ -95,30 +99,37 @@ def normalised(rule, ctx):
                               note=v.note)
 
 
-def _moved(report, table) -> bool:
-    """True when the inputs are no longer where the anchor says the grid puts them (rows/columns inserted)."""
-    anchor = report.locations.get(f"anchor.{table.key}")
+def _moved_tables(report) -> set[str]:
+    """Keys of the tables whose inputs are no longer where the anchor says the grid puts them (rows/columns
+    inserted) — one pass over the inputs for all tables."""
+    moved = set()
+    anchors = {t.key: report.locations.get(f"anchor.{t.key}") for t in report.spec.tables}
     for f in report.spec.fields_for(report.variants):
+        anchor = anchors.get(f.table)
+        if anchor is None or f.table in moved:
+            continue
         loc = report.locations.get(f.key)
-        if f.table == table.key and loc is not None and anchor is not None and (
-                loc.sheet, loc.row, loc.col) != (anchor.sheet, anchor.row + f.cell.row, anchor.col + f.cell.col):
-            return True
-    return False
+        if loc is not None and (loc.sheet, loc.row, loc.col) != (
+                anchor.sheet, anchor.row + f.cell.row, anchor.col + f.cell.col):
+            moved.add(f.table)
+    return moved
 
 
 @check("layout_moved")
 def layout_moved(rule, ctx):
+    moved = _moved_tables(ctx.report)
     for table in ctx.report.spec.tables:
-        if _moved(ctx.report, table):
+        if table.key in moved:
             yield ctx.finding(rule, location=ctx.report.locations.get(f"anchor.{table.key}"), sheet=table.sheet)
 
 
 @check("labels")
 def labels(rule, ctx):
     r = ctx.report
+    moved = _moved_tables(r)
     for table in r.spec.tables:
         anchor = r.locations.get(f"anchor.{table.key}")
-        if anchor is None or _moved(r, table):
+        if anchor is None or table.key in moved:
             continue  # positions from the anchor no longer hold: LAYOUT-MOVED says so instead
         for row in table.rows_for(r.variants):
             for cell in row.cells:

@@ -52,10 +52,11 @@ class FileSource:
     def __init__(self, path: str | os.PathLike):
         self.path = os.fspath(path)
         self.label = os.path.basename(self.path)
-        preflight(self.path)
+        root = preflight(self.path)  # workbook.xml as pre-flight parsed it (defusedxml), not read twice
         try:
-            with zipfile.ZipFile(self.path) as zf:
-                root = SafeET.fromstring(zf.read("xl/workbook.xml"))
+            if root is None:
+                with zipfile.ZipFile(self.path) as zf:
+                    root = SafeET.fromstring(zf.read("xl/workbook.xml"))
         except Exception as exc:  # defusedxml / expat / zip errors all mean: not a usable workbook
             raise InvalidWorkbookError(f"“{self.label}”的工作簿结构已损坏或不安全，无法读取（{type(exc).__name__}）") from None
         self._sheets = [s.get("name") for s in root.iterfind("m:sheets/m:sheet", _NS)]
