@@ -142,6 +142,21 @@ def test_refuses_while_errors_remain_and_force_overrides(examples, tmp_path, cap
     assert out.exists()
 
 
+def test_a_forced_draft_does_not_take_the_final_reports_name(examples, tmp_path, capsys):
+    import shutil
+
+    book = tmp_path / "本单位.xlsx"
+    shutil.copy(example(examples, "002"), book)
+    assert main(["report", str(book), "--force", "--html"]) == 0
+    assert "本单位_草稿.docx" in capsys.readouterr().out
+    assert (tmp_path / "本单位_草稿.docx").exists() and (tmp_path / "本单位_草稿.html").exists()
+    assert not (tmp_path / "本单位.docx").exists()
+    shutil.copy(examples / "demo_2024.xlsx", book)  # errors corrected: the final report is not blocked
+    assert main(["report", str(book), "--html"]) == 0
+    assert (tmp_path / "本单位.docx").exists() and (tmp_path / "本单位.html").exists()
+    assert "草稿" not in body_text(tmp_path / "本单位.docx")
+
+
 def test_never_overwrites_without_permission(examples, tmp_path):
     out = tmp_path / "demo.docx"
     out.write_bytes(b"published version")
