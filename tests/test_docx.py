@@ -324,6 +324,25 @@ def test_litigation_sentence_names_each_kind_once(examples, tmp_path):
         assert not re.search(r"(?<![\d.])0件（", text)
 
 
+def test_missing_litigation_counts_read_one_placeholder_per_figure(examples, tmp_path):
+    from xlsheet.docx.narrative import context
+    from xlsheet.values import BLANK, parse_cell
+
+    report = _defaults_only(examples)
+    report.values["t4.review.total"] = parse_cell(0)
+    report.values["t4.direct.total"] = BLANK
+    report.values["t4.after_review.total"] = BLANK
+    text = "\n".join(_paras(report, tmp_path))
+    assert ("未被申请行政复议，被提起行政诉讼，其中未经复议直接起诉【待填写：表四 行政诉讼 未经复议直接起诉 总计】件、"
+            "复议后起诉【待填写：表四 行政诉讼 复议后起诉 总计】件。") in text
+    assert "】、【" not in text
+    report.values["t4.direct.total"] = parse_cell(2)
+    text = "\n".join(_paras(report, tmp_path))
+    assert "其中未经复议直接起诉2件、复议后起诉【待填写：表四 行政诉讼 复议后起诉 总计】件。" in text
+    total = context(report)["total"]("t4.direct.total", "t4.after_review.total")  # one figure, one placeholder
+    assert total == "【待填写：表四 行政诉讼 未经复议直接起诉 总计与表四 行政诉讼 复议后起诉 总计之和】"
+
+
 def test_section_six_puts_the_fee_first_with_the_clerks_texts(examples, tmp_path):
     paras = _paras(read(examples / "demo_2024.xlsx"), tmp_path)
     six = paras[paras.index("六、其他需要报告的事项") + 1:]
