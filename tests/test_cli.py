@@ -171,3 +171,30 @@ def test_validate_text_follows_the_result_sheet_order_and_groups_blanks(tmp_path
     assert rows[0].startswith("基本信息!") and any(r.startswith("正文!") for r in rows[:12])
     assert "表三!D8:D32" in rows and "表三!D8" not in rows  # 25 blanks, one line
     assert len(rows) < 60
+
+
+def test_a_closed_stdout_ends_quietly(tmp_path):
+    """``xlsheet rules | head``: the reader has gone before the output is written; no "Broken pipe" message."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "xlsheet", "rules"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    proc.stdout.close()  # every write of the child now fails with EPIPE
+    err = proc.stderr.read().decode("utf-8", "replace")
+    assert proc.wait(timeout=60) in (0, 141) and err == "", err
+
+
+def test_rules_columns_align_by_display_width(capsys):
+    from xlsheet.validation.catalogue import load_catalogue
+    from xlsheet.validation.findings import SEVERITY_LABEL
+    from xlsheet.validation.render_text import width
+
+    assert main(["rules"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    rules = load_catalogue()
+    starts = set()
+    for r, line in zip(rules, lines):
+        assert line.startswith(r.id + " ")  # at least one space after the longest id
+        starts.add(width(line[:line.index(SEVERITY_LABEL[r.severity], len(r.id))]))
+    assert len(starts) == 1  # the 级别 column starts at one display column on every line

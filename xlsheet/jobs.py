@@ -109,14 +109,13 @@ def report(src, out=None, *, force: bool = False, overwrite: bool = False, chart
     """Check workbook ``src`` and write its DOCX (default: beside it; ``NAME_草稿.docx`` when forced with
     errors), plus the kinds in ``also`` ("html", "pdf") beside the DOCX under the same name.  Returns (docx path,
     result); the others are ``path.with_suffix(KINDS[kind])``."""
-    from .errors import OutputExistsError
+    from .fileio import check_output
 
     result = check(src) if force and out is None else None  # the default name depends on whether it is a draft
     path = Path(out or default_report_path(src, draft=bool(result and result.errors)))
     targets = [path] + [path.with_suffix(KINDS[kind]) for kind in also]
-    if not overwrite and any(t.exists() for t in targets):  # all or nothing: refuse before writing any
-        taken = next(t for t in targets if t.exists())
-        raise OutputExistsError(f"文件“{taken}”已存在，未覆盖。请换一个文件名，或加 --overwrite（原文件会先备份为 .bak）。")
+    for target in targets:  # all or nothing: refuse (a folder, or a file without --overwrite) before writing any
+        check_output(target, overwrite=overwrite)
     if "pdf" in also:
         from .docx.pdf import NOT_INSTALLED, PdfUnavailableError, soffice
 
