@@ -154,3 +154,47 @@ def test_rules_lists_the_catalogue(capsys):
     assert main(["rules", "--format", "v2019"]) == 0
     out = capsys.readouterr().out
     assert "TEXT-FEE" not in out and "T2-PUBLIC-TOTAL" in out and "（需 --previous）" in out
+
+
+def test_validate_text_follows_the_result_sheet_order_and_groups_blanks(tmp_path, capsys):
+    """A fresh workbook: 基本信息 / 正文 errors come first, then blank runs as one line each (like 校验结果)."""
+    from xlsheet.jobs import check
+    from xlsheet.validation.result_table import result_entries
+
+    book = tmp_path / "new.xlsx"
+    assert main(["new", "--year", "2024", "--agency", "测试局", "-o", str(book)]) == 0
+    capsys.readouterr()
+    assert main(["validate", str(book), "--all"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    rows = [ln.split()[2] for ln in lines if ln.startswith(("错误 ", "警告 "))]
+    assert rows == [e.address or "—" for e in result_entries(check(book))]
+    assert rows[0].startswith("基本信息!") and any(r.startswith("正文!") for r in rows[:12])
+    assert "表三!D8:D32" in rows and "表三!D8" not in rows  # 25 blanks, one line
+    assert len(rows) < 60
+
+
+def test_a_closed_stdout_ends_quietly(tmp_path):
+    """``xlsheet rules | head``: the reader has gone before the output is written; no "Broken pipe" message."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "xlsheet", "rules"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    proc.stdout.close()  # every write of the child now fails with EPIPE
+    err = proc.stderr.read().decode("utf-8", "replace")
+    assert proc.wait(timeout=60) in (0, 141) and err == "", err
+
+
+def test_rules_columns_align_by_display_width(capsys):
+    from xlsheet.validation.catalogue import load_catalogue
+    from xlsheet.validation.findings import SEVERITY_LABEL
+    from xlsheet.validation.render_text import width
+
+    assert main(["rules"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    rules = load_catalogue()
+    starts = set()
+    for r, line in zip(rules, lines):
+        assert line.startswith(r.id + " ")  # at least one space after the longest id
+        starts.add(width(line[:line.index(SEVERITY_LABEL[r.severity], len(r.id))]))
+    assert len(starts) == 1  # the 级别 column starts at one display column on every line

@@ -33,3 +33,11 @@ def test_usage_errors_are_chinese(capsys):
         assert exc.value.code == 2
         err = capsys.readouterr().err
         assert err.startswith("用法：") and expected in err and not ENGLISH.search(err), err
+
+
+@pytest.mark.parametrize("name", ["serve", "serve-admin"])
+def test_serve_options_have_meaningful_placeholders(name):
+    parser = dict(_parsers())[name]
+    valued = [a for a in parser._actions if a.option_strings and a.nargs != 0]
+    assert valued and all(a.metavar and a.metavar != "值" for a in valued), [(a.dest, a.metavar) for a in valued]
+    assert " 值" not in parser.format_help()

@@ -142,6 +142,21 @@ def test_refuses_while_errors_remain_and_force_overrides(examples, tmp_path, cap
     assert out.exists()
 
 
+def test_a_forced_draft_does_not_take_the_final_reports_name(examples, tmp_path, capsys):
+    import shutil
+
+    book = tmp_path / "本单位.xlsx"
+    shutil.copy(example(examples, "002"), book)
+    assert main(["report", str(book), "--force", "--html"]) == 0
+    assert "本单位_草稿.docx" in capsys.readouterr().out
+    assert (tmp_path / "本单位_草稿.docx").exists() and (tmp_path / "本单位_草稿.html").exists()
+    assert not (tmp_path / "本单位.docx").exists()
+    shutil.copy(examples / "demo_2024.xlsx", book)  # errors corrected: the final report is not blocked
+    assert main(["report", str(book), "--html"]) == 0
+    assert (tmp_path / "本单位.docx").exists() and (tmp_path / "本单位.html").exists()
+    assert "草稿" not in body_text(tmp_path / "本单位.docx")
+
+
 def test_never_overwrites_without_permission(examples, tmp_path):
     out = tmp_path / "demo.docx"
     out.write_bytes(b"published version")
@@ -307,6 +322,25 @@ def test_litigation_sentence_names_each_kind_once(examples, tmp_path):
         text = "\n".join(_paras(report, tmp_path))
         assert sentence in text
         assert not re.search(r"(?<![\d.])0件（", text)
+
+
+def test_missing_litigation_counts_read_one_placeholder_per_figure(examples, tmp_path):
+    from xlsheet.docx.narrative import context
+    from xlsheet.values import BLANK, parse_cell
+
+    report = _defaults_only(examples)
+    report.values["t4.review.total"] = parse_cell(0)
+    report.values["t4.direct.total"] = BLANK
+    report.values["t4.after_review.total"] = BLANK
+    text = "\n".join(_paras(report, tmp_path))
+    assert ("未被申请行政复议，被提起行政诉讼，其中未经复议直接起诉【待填写：表四 行政诉讼 未经复议直接起诉 总计】件、"
+            "复议后起诉【待填写：表四 行政诉讼 复议后起诉 总计】件。") in text
+    assert "】、【" not in text
+    report.values["t4.direct.total"] = parse_cell(2)
+    text = "\n".join(_paras(report, tmp_path))
+    assert "其中未经复议直接起诉2件、复议后起诉【待填写：表四 行政诉讼 复议后起诉 总计】件。" in text
+    total = context(report)["total"]("t4.direct.total", "t4.after_review.total")  # one figure, one placeholder
+    assert total == "【待填写：表四 行政诉讼 未经复议直接起诉 总计与表四 行政诉讼 复议后起诉 总计之和】"
 
 
 def test_section_six_puts_the_fee_first_with_the_clerks_texts(examples, tmp_path):

@@ -38,15 +38,19 @@ def test_run_out_under_a_file_is_exit_2_naming_the_path(tmp_path, capsys):
     _chinese_exit_2(capsys, str(blocker))
 
 
+@pytest.mark.parametrize("overwrite", [True, False], ids=["overwrite", "plain"])
 @pytest.mark.parametrize("command", ["report", "new", "validate"])
-def test_output_that_is_a_directory_is_exit_2(command, tmp_path, capsys):
+def test_output_that_is_a_directory_is_exit_2(command, overwrite, tmp_path, capsys):
     target = tmp_path / "folder.docx"
     target.mkdir()
     args = {"report": ["report", str(DEMO), "-o", str(target), "--overwrite"],
             "new": ["new", "--year", "2024", "--agency", "某局", "-o", str(target), "--overwrite"],
             "validate": ["validate", str(DEMO), "--write", "-o", str(target), "--overwrite"]}[command]
+    if not overwrite:  # a folder is not "a file that exists": no advice to add --overwrite
+        args.remove("--overwrite")
     assert main(args) == 2
-    _chinese_exit_2(capsys, str(target), "文件夹")
+    err = _chinese_exit_2(capsys, str(target), "文件夹")
+    assert "--overwrite" not in err
     assert target.is_dir() and not any(target.iterdir())
 
 

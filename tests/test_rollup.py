@@ -303,3 +303,18 @@ def test_the_same_file_name_in_two_folders(template, tmp_path):
     roll = rollup([tmp_path / "一组", tmp_path / "二组"], tmp_path / "s.xlsx", year=2024)
     assert [(u.name, u.status) for u in roll.units] == [("一组/a.xlsx", "passed"), ("二组/a.xlsx", "duplicate")]
     assert "一组/a.xlsx" in roll.units[1].reason
+
+
+def test_rollup_messages_name_formats_in_chinese_and_explain_an_empty_or_stock_sum(examples, tmp_path, capsys):
+    """Another year: the spec's Chinese format names (not v2021); nothing summed: one line saying why; stock
+    figures: why they need checking."""
+    folder = tmp_path / "units"
+    folder.mkdir()
+    shutil.copy(examples / "demo_2024.xlsx", folder / "本单位.xlsx")
+    assert main(["rollup", str(folder), "-o", str(tmp_path / "2020.xlsx"), "--year", "2020"]) == 0
+    out = capsys.readouterr().out
+    assert "该工作簿为2024年度（2021年版格式），本次汇总为2020年度（2019年版格式）" in out and "v20" not in out
+    assert "没有可计入汇总的单位：1 个为其他年度或格式（可用 --year 指定年度）" in out
+    assert main(["rollup", str(folder), "-o", str(tmp_path / "2024.xlsx")]) == 0
+    out = capsys.readouterr().out
+    assert "没有可计入汇总的单位" not in out and "跨层级可能重复计算" in out

@@ -117,14 +117,26 @@ def test_findings_page_lists_every_finding_with_its_cell_and_refuses_the_docx(cl
     assert f"有 {len(expected.errors)} 个错误" in page.text
     from markupsafe import escape
 
-    for f in expected.findings:
-        assert str(escape(f.message)) in page.text
-        if f.location:
-            assert f"{f.location.sheet}!{f.location.cell}" in page.text
+    from xlsheet.validation.result_table import result_entries
+
+    entries = result_entries(expected)
+    at = [page.text.index(str(escape(e.message))) for e in entries]
+    assert at == sorted(at)  # the 校验结果 sheet's order: errors first, then the workbook's sheet order
+    for e in entries:
+        assert e.address in page.text
     assert 'id="docx"' not in page.text and 'id="marked"' in page.text
     key = page.url.path.rsplit("/", 1)[1]
     refused = client.get(f"/s/{key}/docx")
     assert refused.status_code == 409 and "个错误" in refused.text
+
+
+def test_findings_page_orders_and_groups_like_the_result_sheet(client, tmp_path):
+    book = tmp_path / "new.xlsx"
+    jobs.new_book(book, 2024, "测试局")
+    page = upload(client, book)
+    assert "表三!D8:D32 共25格为空" in page.text and "表三!D9（" not in page.text
+    sections = [s.split("（", 1)[0] for s in page.text.split("<h2>")[1:]]
+    assert sections[:2] == ["基本信息", "正文"] and sections.index("表二") < sections.index("表三")
 
 
 # -- the JSON API ----------------------------------------------------------------------------------------------

@@ -124,13 +124,21 @@ def _call_writer(write: Callable[[str], None], tmp: Path):
         sys.unraisablehook = hook
 
 
-def atomic_write(path: str | os.PathLike, write: Callable[[str], None], *, overwrite: bool = False) -> Path:
-    """Call ``write(tmp)`` to produce the file, then move it into place in one step (see the module docstring)."""
+def check_output(path: str | os.PathLike, *, overwrite: bool = False) -> None:
+    """Refuse an output ``path`` that is a folder (:class:`FileAccessError`, whatever ``overwrite`` says) or an
+    existing file without ``overwrite`` (:class:`OutputExistsError`) — callers writing several files check them
+    all first."""
     path = Path(path)
     if path.is_dir():
         raise FileAccessError(f"“{path}”是一个文件夹，不能作为输出文件，请指定文件名")
     if path.exists() and not overwrite:
         raise OutputExistsError(_exists_message(path))
+
+
+def atomic_write(path: str | os.PathLike, write: Callable[[str], None], *, overwrite: bool = False) -> Path:
+    """Call ``write(tmp)`` to produce the file, then move it into place in one step (see the module docstring)."""
+    path = Path(path)
+    check_output(path, overwrite=overwrite)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -41,10 +41,15 @@ def refusal(result, hint: str) -> str:
     return f"工作簿还有 {len(result.errors)} 个错误，未生成报告：\n{shown}{more}\n{hint}"
 
 
-def default_report_path(src) -> Path:
-    """Where the DOCX of workbook ``src`` goes by default: beside it, same name (a ``_校验`` copy maps back)."""
+#: Suffix of the default file name of a report forced with errors, so the draft never takes the final name.
+DRAFT_SUFFIX = "_草稿"
+
+
+def default_report_path(src, *, draft: bool = False) -> Path:
+    """Where the DOCX of workbook ``src`` goes by default: beside it, same name (a ``_校验`` copy maps back);
+    ``draft`` (forced with errors): ``NAME_草稿.docx``, so a later clean report is not blocked by the draft."""
     src = Path(src)
-    return src.with_name(src.stem.removesuffix("_校验") + ".docx")
+    return src.with_name(src.stem.removesuffix("_校验") + (DRAFT_SUFFIX if draft else "") + ".docx")
 
 
 #: Output kinds of a report and their file suffixes.
@@ -101,22 +106,23 @@ _RENDER = {"docx": _render_docx, "html": _render_html, "pdf": _render_pdf}
 
 def report(src, out=None, *, force: bool = False, overwrite: bool = False, chart: bool = True,
            also: tuple[str, ...] = ()):
-    """Check workbook ``src`` and write its DOCX (default: beside it), plus the kinds in ``also`` ("html",
-    "pdf") beside the DOCX under the same name.  Returns (docx path, result); the others are
-    ``path.with_suffix(KINDS[kind])``."""
-    from .errors import OutputExistsError
+    """Check workbook ``src`` and write its DOCX (default: beside it; ``NAME_草稿.docx`` when forced with
+    errors), plus the kinds in ``also`` ("html", "pdf") beside the DOCX under the same name.  Returns (docx path,
+    result); the others are ``path.with_suffix(KINDS[kind])``."""
+    from .fileio import check_output
 
-    path = Path(out or default_report_path(src))
+    result = check(src) if force and out is None else None  # the default name depends on whether it is a draft
+    path = Path(out or default_report_path(src, draft=bool(result and result.errors)))
     targets = [path] + [path.with_suffix(KINDS[kind]) for kind in also]
-    if not overwrite and any(t.exists() for t in targets):  # all or nothing: refuse before writing any
-        taken = next(t for t in targets if t.exists())
-        raise OutputExistsError(f"文件“{taken}”已存在，未覆盖。请换一个文件名，或加 --overwrite（原文件会先备份为 .bak）。")
+    for target in targets:  # all or nothing: refuse (a folder, or a file without --overwrite) before writing any
+        check_output(target, overwrite=overwrite)
     if "pdf" in also:
         from .docx.pdf import NOT_INSTALLED, PdfUnavailableError, soffice
 
         if soffice() is None:
             raise PdfUnavailableError(NOT_INSTALLED)
-    result = check(src)
+    if result is None:
+        result = check(src)
     path = produce_report(result, path, force=force, overwrite=overwrite, chart=chart)
     for kind in also:
         produce_report(result, path.with_suffix(KINDS[kind]), force=force, overwrite=overwrite, chart=chart,

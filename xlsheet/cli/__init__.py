@@ -27,6 +27,17 @@ def _utf8_console() -> None:
             pass
 
 
+def _discard_stdout() -> None:
+    # Python flushes stdout again at exit; pointing it at devnull keeps that flush from failing with a message.
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file descriptor (stdout replaced, e.g. in tests)
+        pass
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = ChineseArgumentParser(prog="xlsheet", description="政府信息公开工作年度报告：工作簿模板、校验、生成报告")
     p.add_argument("--debug", action="store_true", help="出现内部错误时显示技术细节")
@@ -48,7 +59,12 @@ def main(argv=None) -> int:
         # which looks like a crash to a clerk); the outcome is reported in Chinese anyway
         warnings.filterwarnings("ignore", category=UserWarning, module=r"(openpyxl|docx)\b")
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not as a message at interpreter exit
+        return code
+    except BrokenPipeError:  # ``xlsheet rules | head``: the reader has gone; end quietly, as shell tools do
+        _discard_stdout()
+        return 141  # 128 + SIGPIPE
     except XlsheetError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return exc.exit_code

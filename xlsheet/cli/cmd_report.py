@@ -17,7 +17,8 @@ def _cmd_report(args) -> int:
     path, result = jobs.report(args.file, args.output, force=args.force, overwrite=args.overwrite,
                                chart=not args.no_chart, also=also)
     if result.errors:
-        print(f"注意：带着 {len(result.errors)} 个错误强制生成（--force），各页已标“草稿”，请勿直接发布。")
+        draft = "" if args.output else f"；文件名带“{jobs.DRAFT_SUFFIX}”，改正后再生成的正式报告不会与它冲突"
+        print(f"注意：带着 {len(result.errors)} 个错误强制生成（--force），各页已标“草稿”，请勿直接发布{draft}。")
     print(f"已生成报告：{path}")
     for kind in also:
         print(f"已生成{'网页' if kind == 'html' else 'PDF'}：{path.with_suffix(jobs.KINDS[kind])}")
@@ -41,8 +42,8 @@ def _cmd_run(args) -> int:
 def register(sub) -> None:
     r = sub.add_parser("report", help="生成年度报告 DOCX（有错误时拒绝，除非 --force）")
     r.add_argument("file")
-    r.add_argument("-o", "--output", help="输出 .docx（默认与工作簿同名）")
-    r.add_argument("--force", action="store_true", help="即使有错误也生成（草稿）")
+    r.add_argument("-o", "--output", help="输出 .docx（默认与工作簿同名；--force 带错误生成的草稿默认为“原名_草稿.docx”）")
+    r.add_argument("--force", action="store_true", help="即使有错误也生成（草稿，默认文件名为“原名_草稿.docx”）")
     overwrite_option(r)
     r.add_argument("--no-chart", action="store_true", help="不插入主动公开统计图")
     r.add_argument("--html", action="store_true", help="同时生成网页版（.html，单个文件，可粘贴到门户网站）")

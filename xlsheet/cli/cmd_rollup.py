@@ -49,7 +49,11 @@ def _cmd_rollup(args) -> int:
     for p in roll.problems:
         print(f"  注意：{p}")
     if roll.stock_keys:
-        print(f"  另有 {len(roll.stock_keys)} 个存量数字为简单相加，已在表中标出，请核对。")
+        print(f"  另有 {len(roll.stock_keys)} 个存量数字（如现行有效件数）为简单相加：跨层级可能重复计算"
+              "（上下级单位都计入同一文件），已在表中标黄，请核对。")
+    empty = roll.empty_reason()
+    if empty:
+        print(empty + "。汇总表中的数字为空白。")
     return 0
 
 

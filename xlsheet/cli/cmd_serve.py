@@ -71,17 +71,17 @@ def _cmd_admin(args) -> int:
 
 
 def _common(p) -> None:
-    p.add_argument("--data", default="xlsheet-data", help="数据目录（上传的文件、SQLite 数据库），默认 ./xlsheet-data")
-    p.add_argument("--db", help="数据库地址，如 postgresql://user:pass@host/db（默认：数据目录中的 SQLite）")
+    p.add_argument("--data", default="xlsheet-data", metavar="目录", help="数据目录（上传的文件、SQLite 数据库），默认 ./xlsheet-data")
+    p.add_argument("--db", metavar="数据库URL", help="数据库地址，如 postgresql://user:pass@host/db（默认：数据目录中的 SQLite）")
 
 
 def register(sub) -> None:
     s = sub.add_parser("serve", help="启动内网网页服务（填报单位上传校验、政务公开办收集汇总）")
     _common(s)
-    s.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1；对内网开放用 0.0.0.0）")
-    s.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
-    s.add_argument("--max-upload-mb", type=float, default=20, help="上传文件大小上限（MB，默认 20）")
-    s.add_argument("--workers", type=int, default=2, help="处理工作簿的工作进程数（默认 2）")
+    s.add_argument("--host", default="127.0.0.1", metavar="地址", help="监听地址（默认 127.0.0.1；对内网开放用 0.0.0.0）")
+    s.add_argument("--port", type=int, default=8000, metavar="端口", help="端口（默认 8000）")
+    s.add_argument("--max-upload-mb", type=float, default=20, metavar="兆字节", help="上传文件大小上限（MB，默认 20）")
+    s.add_argument("--workers", type=int, default=2, metavar="个数", help="处理工作簿的工作进程数（默认 2）")
     s.add_argument("--secure-cookie", action="store_true", help="仅通过 HTTPS 发送登录 Cookie（前面有 HTTPS 反向代理时使用）")
     s.add_argument("--proxy-headers", action="store_true", help="信任反向代理的 X-Forwarded-* 头")
     s.add_argument("--quiet", action="store_true", help="只记录警告和错误")
@@ -89,6 +89,6 @@ def register(sub) -> None:
 
     a = sub.add_parser("serve-admin", help="创建政务公开办账号或重设密码（网页服务）")
     _common(a)
-    a.add_argument("--username", default="admin", help="用户名（默认 admin）")
+    a.add_argument("--username", default="admin", metavar="用户名", help="用户名（默认 admin）")
     a.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（脚本用）")
     a.set_defaults(func=_cmd_admin)

@@ -30,13 +30,14 @@ def _cmd_rules(args) -> int:
     """The rule catalogue, for clerks and the 政务公开办: id, severity, title, formats."""
     from ..validation.catalogue import load_catalogue
     from ..validation.findings import SEVERITY_LABEL
-    from ..validation.render_text import pad
+    from ..validation.render_text import pad, width
 
     rules = [r for r in load_catalogue() if args.format is None or r.applies_to(args.format)]
+    id_width = max((width(r.id) for r in rules), default=0) + 2  # the longest id still leaves a gap
     for r in rules:
         formats = "、".join("2019年版" if f == "v2019" else "2021年版" for f in r.formats)
         previous = "（需 --previous）" if r.params.get("needs") == "previous" else ""
-        print(f"{pad(r.id, 20)}{SEVERITY_LABEL[r.severity]}  {r.title}{previous}  [{formats}]")
+        print(f"{pad(r.id, id_width)}{SEVERITY_LABEL[r.severity]}  {r.title}{previous}  [{formats}]")
     print(f"共 {len(rules)} 条规则。错误会阻止生成报告，警告需要核对。")
     return 0
 

@@ -47,6 +47,22 @@ class Rollup:
         c = Counter(u.status for u in self.units)
         return {s: c.get(s, 0) for s in STATUS}
 
+    def empty_reason(self) -> str | None:
+        """Why nothing at all was summed, with what to do (None when something was)."""
+        if self.summed:
+            return None
+        c = self.counts()
+        why = []
+        if c["mismatch"]:
+            why.append(f"{c['mismatch']} 个为其他年度或格式（可用 --year 指定年度）")
+        if c["errors"]:
+            why.append(f"{c['errors']} 个有错误（改正后重新汇总，或加 --include-errors 一并汇总）")
+        if c["unreadable"]:
+            why.append(f"{c['unreadable']} 个无法读取")
+        if c["duplicate"] or c["skipped"]:
+            why.append(f"{c['duplicate'] + c['skipped']} 个为重复或已跳过")
+        return "没有可计入汇总的单位：" + "；".join(why or ["没有通过校验的工作簿"])
+
     def summary(self) -> dict:
         return {"output": str(self.output) if self.output else None, "year": self.year, "agency": self.agency,
                 "units": len(self.units), "summed": len(self.summed), **self.counts(),
@@ -128,7 +144,8 @@ class Tally:
             if u.status in ("passed", "errors") and (u.year, u.format) != (year, spec.format):
                 shown = f"{u.year}年度" if u.year is not None else "未填写年度"
                 u.status, u.summed = "mismatch", False
-                u.reason = f"该工作簿为{shown}（{u.format}），本次汇总为{year}年度（{spec.format}）"
+                fmt = load_spec(u.format).short_name if u.format else "格式不明"
+                u.reason = f"该工作簿为{shown}（{fmt}），本次汇总为{year}年度（{spec.short_name}）"
         group = self.groups.get((year, spec.format))
         if group is None:
             return roll

@@ -57,11 +57,16 @@ def meta_texts(report: Report) -> dict[str, str]:
     return out
 
 
+def figure_label(report: Report, key: str) -> str:
+    """How a placeholder names a table figure: ``表三 row / column``."""
+    f = report.spec.fields[key]
+    return f"{report.spec.table(f.table).sheet} {f.describe(report.year)}"
+
+
 def figure_text(report: Report, key: str) -> str:
     """A table figure for the wording: as printed in the table, or 【待填写：表三 row / column】 when blank."""
     if report.value(key).state is State.BLANK:
-        f = report.spec.fields[key]
-        return missing(f"{report.spec.table(f.table).sheet} {f.describe(report.year)}")
+        return missing(figure_label(report, key))
     return printed(report, key)
 
 
@@ -75,8 +80,8 @@ def context(report: Report) -> dict:
 
     def total(*keys: str) -> str:
         numbers = [v.get(k) for k in keys]
-        if any(x is None for x in numbers):
-            return "、".join(n[k] for k, x in zip(keys, numbers) if x is None)
+        if any(x is None for x in numbers):  # one placeholder for the one figure printed: the sum of all
+            return missing("与".join(figure_label(report, k) for k in keys) + ("之和" if len(keys) > 1 else ""))
         return format_number(sum(numbers))
 
     m = meta_texts(report)

@@ -173,6 +173,11 @@ class Spec:
     tables: tuple[Table, ...]
     fields: dict[str, Field] = field(default_factory=dict, compare=False, hash=False)
 
+    @property
+    def short_name(self) -> str:
+        """The format's name without the document number: ``2021年版格式``."""
+        return self.name.split("（", 1)[0]
+
     def table(self, key: str) -> Table:
         for t in self.tables:
             if t.key == key:

@@ -18,8 +18,10 @@ def render_text(result: Result, limit: int | None = None) -> str:
     r = result.report
     head = f"校验：{r.source or ''}（{r.agency or '未填机关名称'}，{r.year or '?'}年度，{r.spec.name}）"
     lines = [head, ""]
-    rows = [(SEVERITY_LABEL[f.severity], f.rule_id, f.address or "—", f.message.replace("\n", " "))
-            for f in result.findings]
+    from .result_table import result_entries  # the 校验结果 sheet's order and blank groups
+
+    rows = [(SEVERITY_LABEL[e.severity], e.rule_id, e.address or "—", e.message.replace("\n", " "))
+            for e in result_entries(result)]
     shown = rows if limit is None else rows[:limit]
     if shown:
         w = [max(width(row[i]) for row in shown) for i in range(3)]

@@ -97,15 +97,18 @@ def _grouped(run: list[Finding]) -> Entry:
     return Entry(run[0].title, run[0].severity, address, message, None, None, None, run[0].rule_id, first)
 
 
-def result_entries(result: Result, sheet_order: list[str] | None = None) -> list[Entry]:
-    """The rows of the 校验结果 table (see the module contract).  ``sheet_order``: the workbook's sheets."""
-    blanks = [f for f in result.findings if f.rule_id == BLANK_RULE and f.location is not None]
-    entries = [_entry(f) for f in result.findings if not (f.rule_id == BLANK_RULE and f.location is not None)]
-    entries += [_grouped(run) for run in _blank_runs(blanks)]
-    if sheet_order is None:
-        from ..workbook.layout import META_SHEET, TEXT_SHEET
+def default_sheet_order(spec) -> list[str]:
+    """The sheets of a workbook of ``spec`` in their order: 基本信息, 正文, then the tables."""
+    from ..workbook.layout import META_SHEET, TEXT_SHEET
 
-        sheet_order = [META_SHEET, TEXT_SHEET] + [t.sheet for t in result.report.spec.tables]
+    return [META_SHEET, TEXT_SHEET] + [t.sheet for t in spec.tables]
+
+
+def finding_entries(findings: list[Finding], sheet_order: list[str]) -> list[Entry]:
+    """``findings`` as result-table rows: ordered and blank-grouped as the module contract says."""
+    blanks = [f for f in findings if f.rule_id == BLANK_RULE and f.location is not None]
+    entries = [_entry(f) for f in findings if not (f.rule_id == BLANK_RULE and f.location is not None)]
+    entries += [_grouped(run) for run in _blank_runs(blanks)]
     order = {name: i for i, name in enumerate(sheet_order)}
 
     def key(e: Entry):
@@ -115,3 +118,31 @@ def result_entries(result: Result, sheet_order: list[str] | None = None) -> list
         return _SEVERITY_ORDER[e.severity], order.get(loc.sheet, len(order)), loc.row, loc.col
 
     return sorted(entries, key=key)
+
+
+def result_entries(result: Result, sheet_order: list[str] | None = None) -> list[Entry]:
+    """The rows of the 校验结果 table (see the module contract).  ``sheet_order``: the workbook's sheets."""
+    if sheet_order is None:
+        sheet_order = default_sheet_order(result.report.spec)
+    return finding_entries(result.findings, sheet_order)
+
+
+def dict_entries(data: dict) -> list[Entry]:
+    """The same rows from a result's JSON form (``Result.to_dict()``, as the web service keeps it)."""
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+
+    from ..spec.loader import load_spec
+
+    findings = []
+    for d in data.get("findings", []):
+        location = None
+        if d.get("sheet") and d.get("cell"):
+            col, row = coordinate_from_string(d["cell"])
+            location = Location(d["sheet"], row, column_index_from_string(col))
+        findings.append(Finding(d["rule"], d["severity"], d.get("title") or "", d["message"], location,
+                                left=d.get("left"), right=d.get("right"), diff=d.get("diff"), key=d.get("key")))
+    try:
+        order = default_sheet_order(load_spec(data["format"]))
+    except (KeyError, TypeError):  # an unknown or missing format: sheets then keep their first-seen order
+        order = []
+    return finding_entries(findings, order)

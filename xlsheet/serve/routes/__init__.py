@@ -71,14 +71,17 @@ def stem(filename: str) -> str:
     return filename.rsplit(".", 1)[0] if "." in filename else filename
 
 
-def grouped(result: dict | None) -> list[tuple[str, list[dict]]]:
-    """Findings grouped by sheet in workbook order of first appearance; errors before warnings within a sheet."""
+def grouped(result: dict | None) -> list[tuple[str, list]]:
+    """The 校验结果 sheet's rows (errors first, workbook sheet order, blanks of a column as one row), in sections
+    per sheet in order of first appearance."""
     if not result:
         return []
-    groups: dict[str, list[dict]] = {}
-    for f in result["findings"]:
-        groups.setdefault(f["sheet"] or "整体", []).append(f)
-    return [(sheet, sorted(items, key=lambda f: f["severity"] != "error")) for sheet, items in groups.items()]
+    from ...validation.result_table import dict_entries
+
+    groups: dict[str, list] = {}
+    for e in dict_entries(result):
+        groups.setdefault(e.location.sheet if e.location else "整体", []).append(e)
+    return list(groups.items())
 
 
 def submission_view(row: dict) -> dict:
