@@ -1,10 +1,8 @@
 """Turning text into something safe for a DOCX: characters XML 1.0 cannot hold are removed (and counted)."""
 from __future__ import annotations
 
-import re
-
-# Everything outside XML 1.0 Char, including lone surrogates (which silently truncate a docxtpl document).
-_INVALID = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Everything outside XML 1.0 Char, including lone surrogates: the one set every write path removes.
+from ..textsafe import ILLEGAL as _INVALID
 
 
 def clean(text: str) -> tuple[str, int]:
