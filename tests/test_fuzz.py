@@ -32,33 +32,11 @@ NUMBERS = st.one_of(st.integers(min_value=-10 ** 20, max_value=10 ** 20).map(str
                     st.sampled_from(["1e308", "-1e308", "45292", "2958466", "-700000", "1E+400", "x", ""]))
 
 
-class _Workers:
-    """A LimitedPool renewed every ``RENEW`` calls: RLIMIT_CPU counts a worker's whole life, so one worker kept for
-    hundreds of files would hit its 60 s budget without any single file being slow."""
-
-    RENEW = 40
-
-    def __init__(self):
-        self.pool, self.calls = None, 0
-
-    def call(self, *args):
-        if self.pool is None or self.calls >= self.RENEW:
-            self.close()
-            self.pool, self.calls = LimitedPool(1, memory_mb=1024, cpu_seconds=60, timeout=60), 0
-        self.calls += 1
-        return self.pool.call(*args)
-
-    def close(self):
-        if self.pool is not None:
-            self.pool.close()
-            self.pool = None
-
-
 @pytest.fixture(scope="module")
 def pool():
-    workers = _Workers()
-    yield workers
-    workers.close()
+    # one worker for the whole module: LimitedPool gives every call its own 60 s CPU budget
+    with LimitedPool(1, memory_mb=1024, cpu_seconds=60, timeout=60) as workers:
+        yield workers
 
 
 def _check(pool, path, out_dir):

@@ -20,9 +20,8 @@ from .units import Unit
 UNIT_TIMEOUT = 90.0  # seconds one file may take on its own (a hostile file, retried alone)
 CHUNK_SECONDS_PER_UNIT = 2.0  # a chunk's wall-clock budget per file on top of UNIT_TIMEOUT (normal: ~5 ms)
 MIN_UNITS_PER_WORKER = 500  # measured here: 2 workers lose at 200 files, win at 2,000
-UNITS_PER_WORKER = 2000  # then the worker is replaced: RLIMIT_CPU counts its whole life
 WORKER_MEMORY_MB = 1024
-WORKER_CPU_SECONDS = 120
+WORKER_CPU_SECONDS = 120  # per chunk (LimitedPool renews the budget for each task): ~64 files of ~5 ms
 _PRELOAD = ["xlsheet.county.check", "xlsheet.validation.engine", "xlsheet.workbook.reader"]
 
 Progress = Callable[[int, int], None]
@@ -61,20 +60,13 @@ def check_units(units: list[Unit], jobs: int = 1, *, isolate: bool = True, total
         multiprocessing.get_context("forkserver").set_forkserver_preload(_PRELOAD)  # workers start warm
     pool = LimitedPool(jobs, memory_mb=WORKER_MEMORY_MB, cpu_seconds=WORKER_CPU_SECONDS,
                        timeout=UNIT_TIMEOUT + CHUNK_SECONDS_PER_UNIT * size)
-    # RLIMIT_CPU counts a worker's whole life, so after about UNITS_PER_WORKER files per worker the pool is drained
-    # and replaced (ProcessPoolExecutor's own max_tasks_per_child can deadlock on Python 3.11 when a worker retires).
-    per_pool, sent = UNITS_PER_WORKER * jobs, 0
     single = None
     ok = failed = 0  # tasks that came back / single files whose worker died
     inflight: deque = deque()
     try:
         while chunks or inflight:
-            if sent >= per_pool and not inflight:
-                pool.close()
-                sent = 0
-            while chunks and len(inflight) < jobs * 3 and sent < per_pool:
+            while chunks and len(inflight) < jobs * 3:
                 chunk = chunks.popleft()
-                sent += len(chunk)
                 items = [(units[i].path, units[i].name) for i in chunk]
                 inflight.append((chunk, pool.submit(check_chunk_in_worker, items, totals)))
             chunk, future = inflight.popleft()
