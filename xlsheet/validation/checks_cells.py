@@ -129,30 +129,34 @@ def normalised(rule, ctx):
 
 
 def _offsets(spec, variants):
-    """Per input (key, table, row and column in the table's grid), and per table the label cells (grid row,
-    column, Cell) of the rows printed for ``variants`` — once per spec (see Spec.cached)."""
+    """Per table with inputs, its inputs (key, row and column in the table's grid); and per table the label
+    cells (grid row, column, Cell) of the rows printed for ``variants`` — once per spec (see Spec.cached)."""
     def build():
-        inputs = tuple((f.key, f.table, f.cell.row, f.cell.col) for f in spec.fields_for(variants))
+        inputs: dict[str, list] = {}
+        for f in spec.fields_for(variants):
+            inputs.setdefault(f.table, []).append((f.key, f.cell.row, f.cell.col))
         label_cells = {t.key: tuple((c.row, c.col, c) for row in t.rows_for(variants) for c in row.cells
                                     if not c.is_input) for t in spec.tables}
-        return inputs, label_cells
+        return {k: tuple(v) for k, v in inputs.items()}, label_cells
 
     return spec.cached("cell_offsets", frozenset(variants), build)
 
 
 def _moved_tables(report) -> set[str]:
     """Keys of the tables whose inputs are no longer where the anchor says the grid puts them (rows/columns
-    inserted) — one pass over the inputs for all tables."""
+    inserted) — one pass over the inputs of each anchored table, up to the first moved one."""
     moved = set()
-    anchors = {t.key: report.locations.get(f"anchor.{t.key}") for t in report.spec.tables}
     locations = report.locations
-    for key, table, row, col in _offsets(report.spec, report.variants)[0]:
-        anchor = anchors.get(table)
-        if anchor is None or table in moved:
+    for table, inputs in _offsets(report.spec, report.variants)[0].items():
+        anchor = locations.get(f"anchor.{table}")
+        if anchor is None:
             continue
-        loc = locations.get(key)
-        if loc is not None and (loc.sheet, loc.row, loc.col) != (anchor.sheet, anchor.row + row, anchor.col + col):
-            moved.add(table)
+        sheet, top, left = anchor.sheet, anchor.row, anchor.col
+        for key, row, col in inputs:
+            loc = locations.get(key)
+            if loc is not None and (loc.row != top + row or loc.col != left + col or loc.sheet != sheet):
+                moved.add(table)
+                break
     return moved
 
 
