@@ -155,3 +155,28 @@ def test_a_row_inserted_inside_a_table_reads_right_and_says_so(examples, tmp_pat
     assert _all_numbers(report) == before
     ids = [f.rule_id for f in validate(report).findings]
     assert ids == ["LAYOUT-MOVED"]  # one clear warning, no false label findings
+
+
+def test_names_parsed_once_still_give_each_workbook_its_own_cells(examples, tmp_path):
+    # the reader keeps what each defined-name text means and each spec's field list per variants: two
+    # workbooks whose names point at different cells, or with different variants, each read their own
+    src = examples / "demo_2024.xlsx"
+    first = read(src)
+    a, b = names.input_name("t3.new.natural"), names.input_name("t3.new.business")
+    wb = load_workbook(src)
+    wb.defined_names[a].attr_text, wb.defined_names[b].attr_text = \
+        wb.defined_names[b].attr_text, wb.defined_names[a].attr_text
+    swapped = tmp_path / "swapped.xlsx"
+    wb.save(swapped)
+    assert first.number("t3.new.natural") != first.number("t3.new.business")
+    for _ in range(2):
+        other = read(swapped)
+        assert other.number("t3.new.natural") == first.number("t3.new.business")
+        assert other.number("t3.new.business") == first.number("t3.new.natural")
+        assert other.locations["t3.new.natural"] == first.locations["t3.new.business"]
+        assert read(src).values == first.values
+    jilin, plain = example(examples, "000"), example(examples, "001")
+    for path, has in ((jilin, True), (plain, False), (jilin, True)):
+        report = read(path)
+        assert ("t2.publish.total" in report.values) is has
+        assert list(report.values) == [f.key for f in report.spec.fields_for(report.variants)]

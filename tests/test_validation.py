@@ -409,3 +409,60 @@ def test_clerk_text_drops_only_standard_sentences():
     text = PREAMBLE.format(y=2024) + "今年新建了公开目录。"
     assert clerk_text(text) == "今年新建了公开目录。"
     assert clerk_text("2024年，某局认真贯彻落实《中华人民共和国政府信息公开条例》，做好公开工作。") != ""
+
+
+def _renamed_natural_column_spec():
+    """A v2021 spec object of its own whose 自然人 column is called 公民个人 (what a spec revision might do)."""
+    import copy
+
+    from xlsheet.spec.loader import _raw, parse_spec
+
+    raw = copy.deepcopy(_raw("v2021"))
+    t3 = next(t for t in raw["tables"] if t["key"] == "t3")
+    for row in t3["rows"]:
+        for cell in row["cells"]:
+            if cell.get("text") == "自然人":
+                cell["text"] = "公民个人"
+    return parse_spec(raw)
+
+
+@pytest.mark.parametrize("custom_first", [True, False])
+def test_equations_expanded_once_per_spec_are_never_another_specs(custom_first):
+    # sum equations, their messages and the focus of a broken one are cached per spec object: a second spec of
+    # the same format (here with a renamed column) gets its own, whichever is validated first
+    from xlsheet.validation.arith import sum_checks
+
+    custom = _renamed_natural_column_spec()
+    reports = []
+    for spec in ([custom, None] if custom_first else [None, custom]):
+        report = clean()
+        if spec is not None:
+            report.spec = spec
+        add(report, "t3.new.natural", 1)
+        reports.append(report)
+    results = [validate(r) for r in reports]
+    for report, result in zip(reports, results):
+        f = next(f for f in result.findings if f.rule_id == "T3-BALANCE")
+        wanted, other = ("公民个人", "自然人") if report.spec is custom else ("自然人", "公民个人")
+        assert wanted in f.message and other not in f.message
+        assert f.address == "表三!D8"  # the focus (crossing cell) is worked out for this spec too
+    wheres = {c.where for c in sum_checks(custom)}
+    assert "“公民个人”列" in wheres and "“自然人”列" not in wheres
+    assert "“自然人”列" in {c.where for c in sum_checks(clean().spec)}
+
+
+def test_sum_checks_of_the_two_formats_are_their_own():
+    from xlsheet.spec import load_spec
+    from xlsheet.validation.arith import sum_checks
+
+    for fmt in ("v2019", "v2021", "v2019"):  # alternating: each format's equations from its own spec
+        spec = load_spec(fmt)
+        checks = sum_checks(spec)
+        assert checks and all(k in spec.fields for c in checks for k in c.keys)
+        assert all(fmt in c.rule.formats for c in checks)
+        checks.clear()  # a caller's list is its own: the next call is complete again
+        assert sum_checks(spec)
+    def terms(fmt):
+        return [(c.rule.id, c.instance, c.keys) for c in sum_checks(load_spec(fmt))]
+
+    assert terms("v2019") != terms("v2021")  # 表三's result rows differ between the formats

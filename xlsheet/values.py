@@ -46,9 +46,11 @@ class CellValue:
 
     @property
     def is_number(self) -> bool:
-        return self.state in (State.NUMBER, State.ZERO)
+        return self.state in NUMERIC_STATES
 
 
+#: The states of a CellValue that hold a number (``is_number``).
+NUMERIC_STATES = (State.NUMBER, State.ZERO)
 BLANK = CellValue(State.BLANK)
 
 
@@ -64,10 +66,27 @@ def _from_number(n, raw, note=None) -> CellValue:
     return CellValue(State.ZERO if n == 0 else State.NUMBER, n, raw, note)
 
 
+#: Float → its CellValue.  Every number a file reader returns is a float, and a roll-up meets the same few (0,
+#: counts, 0.5) again and again.  A CellValue is immutable and a pure function of the float; two equal floats
+#: are the same value except 0.0 and -0.0 (they print differently, and ``raw`` keeps the sign), and NaN is never
+#: equal to anything, so only NUMBER results and +0.0 are kept and a hit on 0.0 is used for +0.0 only: a hit is
+#: exactly what :func:`_from_number` would build.  Bounded.
+_FLOATS: dict[float, CellValue] = {}
+_MAX_FLOATS = 4096
+
+
 def parse_cell(raw: object) -> CellValue:
     """Classify and normalise one raw cell value as read from a workbook (see module docstring)."""
     if raw is None:
         return BLANK
+    if type(raw) is float:
+        hit = _FLOATS.get(raw)
+        if hit is not None and (raw or repr(raw) == "0.0"):
+            return hit
+        value = _from_number(raw, raw)
+        if (value.state is State.NUMBER or repr(raw) == "0.0") and len(_FLOATS) < _MAX_FLOATS:
+            _FLOATS[raw] = value
+        return value
     if isinstance(raw, bool) or isinstance(raw, (_dt.date, _dt.time, _dt.timedelta)):
         return CellValue(State.TEXT, None, raw, "应为数字")
     if isinstance(raw, (int, float, Decimal)):

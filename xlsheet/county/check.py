@@ -35,11 +35,19 @@ def fingerprints(report) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def _number(v):
-    if not v.is_number:
-        return None
-    n = v.number
-    return n if isinstance(n, (int, Decimal)) else Decimal(repr(n))
+def _numbers(values, keys) -> tuple:
+    """Per key, the number in ``values`` as an int or Decimal; None where absent or not a number (blank, text)."""
+    from ..values import NUMERIC_STATES
+
+    out = []
+    for k in keys:
+        v = values.get(k)
+        if v is None or v.state not in NUMERIC_STATES:
+            out.append(None)
+        else:
+            n = v.number
+            out.append(n if isinstance(n, (int, Decimal)) else Decimal(repr(n)))
+    return tuple(out)
 
 
 def _readable_path(path: str, stack) -> str:
@@ -106,8 +114,7 @@ def check_unit(path: str, name: str | None = None, totals: bool = False) -> Unit
     unit.status = "errors" if errors else "passed"
     unit.reason = "；".join(f.message for f in errors[:3])
     unit.fingerprints = fingerprints(report)
-    values = report.values
-    unit.values = tuple(_number(values[k]) if k in values else None for k in spec.fields)
+    unit.values = _numbers(report.values, spec.fields)
     return unit
 
 

@@ -198,6 +198,21 @@ class Spec:
             cache[key] = tuple(f for f in self.fields.values() if f.variant is None or f.variant in key)
         return list(cache[key])
 
+    def cached(self, name: str, key, build):
+        """``build()``, computed once per (``name``, ``key``) for this spec object and kept with it.
+
+        For values derived from the spec alone (and the catalogue, loaded once per process), such as the sum
+        equations or the reader's per-variant field lists: a spec is immutable once loaded (frozen, and nothing
+        writes its ``fields`` after :func:`~xlsheet.spec.loader.parse_spec`), so a value computed from it can
+        never go stale; ``dataclasses.replace`` makes a new object with an empty cache.  ``key`` must hold
+        whatever else the value depends on (e.g. the variants).  Callers must not mutate what is returned."""
+        cache = self.__dict__.setdefault("_cached", {})  # a frozen dataclass may still cache in __dict__
+        try:
+            return cache[name, key]
+        except KeyError:
+            value = cache[name, key] = build()
+            return value
+
     @property
     def years_label(self) -> str:
         if self.last_year is None:

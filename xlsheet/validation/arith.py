@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..spec import Spec
+from ..values import NUMERIC_STATES as _NUMERIC
 from ..values import CellValue
 from .catalogue import Rule, rules_for
 
@@ -58,7 +59,13 @@ def _over(spec: Spec, over) -> list[tuple[str, str]]:
 
 
 def sum_checks(spec: Spec) -> list[SumCheck]:
-    """Every equation instance of every ``sum_equal`` rule that applies to ``spec``'s format."""
+    """Every equation instance of every ``sum_equal`` rule that applies to ``spec``'s format (a new list each
+    call).  Expanded once per spec object: they depend only on the spec, which is immutable, and on the
+    catalogue, loaded once per process (see :meth:`~xlsheet.spec.Spec.cached`)."""
+    return list(spec.cached("sum_checks", None, lambda: tuple(_expand(spec))))
+
+
+def _expand(spec: Spec) -> list[SumCheck]:
     checks = []
     for rule in rules_for(spec.format):
         if rule.kind != "sum_equal":
@@ -80,8 +87,11 @@ def sum_checks(spec: Spec) -> list[SumCheck]:
 def evaluate(check: SumCheck, values: dict[str, CellValue]):
     """("ok" | "fail" | "na", left, right).  "na" (not assessable) when any term is not a number: a blank is
     missing data, never 0, so an equation over it is neither passed nor failed."""
-    if not all(values.get(k) is not None and values[k].is_number for k in check.keys):
-        return "na", None, None
+    get = values.get
+    for k in check.keys:
+        v = get(k)
+        if v is None or v.state not in _NUMERIC:  # CellValue.is_number, without a property call per term
+            return "na", None, None
     left = sum(values[k].number for k in check.left)
     right = sum(values[k].number for k in check.right)
     return ("ok" if left == right else "fail"), left, right

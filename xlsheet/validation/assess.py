@@ -56,17 +56,19 @@ def missing_total(report: Report, key: str):
 def assess(report: Report, published: bool) -> Assessment:
     values = dict(report.values)
     out = Assessment(values)
+    text, blank = State.TEXT, State.BLANK
     for f in report.spec.fields_for(report.variants):
         v = values.get(f.key)
         if v is None:
             continue
-        if v.state is State.TEXT and f.kind == "amount":
+        state = v.state
+        if state is text and f.kind == "amount":
             amount = yuan_amount(v.raw)
             if amount is not None:
                 out.yuan[f.key] = amount
                 values[f.key] = CellValue(State.ZERO if amount == 0 else State.NUMBER,
                                           int(amount) if amount == amount.to_integral_value() else amount, v.raw)
-        elif v.state is State.BLANK:
+        elif state is blank:
             should = missing_total(report, f.key)
             if should is not None:
                 out.missing_totals[f.key] = should  # "forgot", not 0: never assessed as 0

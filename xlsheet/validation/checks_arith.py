@@ -5,14 +5,9 @@ from ..values import format_number
 from .arith import evaluate, sum_checks
 from .registry import check
 
-_CACHE: dict = {}
-
-
 def _checks_of(rule, spec):
-    key = (spec.format, rule.id)
-    if key not in _CACHE:
-        _CACHE[key] = [c for c in sum_checks(spec) if c.rule.id == rule.id]
-    return _CACHE[key]
+    # once per spec object and rule (see Spec.cached), not per format: a spec built elsewhere gets its own
+    return spec.cached("sum_checks_of", rule.id, lambda: tuple(c for c in sum_checks(spec) if c.rule.id == rule.id))
 
 
 @check("sum_equal")

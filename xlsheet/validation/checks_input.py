@@ -17,13 +17,17 @@ def meta_year(rule, ctx):
 
 
 def _texts(r):
-    """(location key, description, text) of every free text the report holds."""
+    """(location key, description, text) of every free text the report holds.  Inputs are only listed when
+    their raw value is a str: nothing else can hold a character."""
     for m in r.spec.meta:
         yield f"meta.{m.key}", f"基本信息·{m.label}", r.meta.get(m.key)
     for n in r.spec.narrative:
         yield f"text.{n.key}", f"正文·{n.label}", r.narrative.get(n.key)
+    values = r.values
     for f in r.spec.fields_for(r.variants):
-        yield f.key, None, r.value(f.key).raw
+        v = values.get(f.key)
+        if v is not None and isinstance(v.raw, str):
+            yield f.key, None, v.raw
 
 
 @check("control_chars")

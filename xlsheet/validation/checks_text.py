@@ -34,10 +34,11 @@ def clerk_text(text: str) -> str:
 
 def _texts(ctx, keys=None):
     """(field label, text) of the narrative fields (all, or ``keys``), skipping empty ones."""
-    r = ctx.report
-    for f in r.spec.narrative:
-        if (keys is None or f.key in keys) and r.text(f.key):
-            yield f, r.text(f.key)
+    texts = ctx.__dict__.get("_narrative_texts")
+    if texts is None:  # once per validation: a dozen checks walk the narrative
+        r = ctx.report
+        texts = ctx.__dict__["_narrative_texts"] = [(f, t) for f in r.spec.narrative if (t := r.text(f.key))]
+    return texts if keys is None else [(f, t) for f, t in texts if f.key in keys]
 
 
 def _loc(ctx, f):
@@ -108,21 +109,30 @@ _NO_LITIGATION = re.compile(r"未(?:发生|出现|收到|有)[^。；]{0,10}?(?:
 _T4_GROUPS = {"review": "行政复议", "direct": "未经复议直接起诉", "after_review": "复议后起诉"}
 
 
+def _expanded(spec, keys) -> tuple[list[str], bool]:
+    """``keys`` with each "@prefix" replaced by the 表三 总计 cells of the rows it names, and whether all of them
+    are inputs of ``spec`` — once per spec (see Spec.cached)."""
+    def build():
+        expanded = []
+        for key in keys:
+            if key.startswith("@"):
+                rows = [row.key for row in spec.table("t3").data_rows() if row.key.startswith(key[1:])]
+                expanded += [f"t3.{row}.total" for row in rows]
+            else:
+                expanded.append(key)
+        return expanded, bool(expanded) and all(k in spec.fields for k in expanded)
+
+    return spec.cached("text_phrase_keys", keys, build)
+
+
 def _table_value(ctx, keys):
     """The sum of ``keys`` (see _REQUEST_PHRASES), or None when a key is missing from the format or not a
     number."""
-    r = ctx.report
-    expanded = []
-    for key in keys:
-        if key.startswith("@"):
-            rows = [row.key for row in r.spec.table("t3").data_rows() if row.key.startswith(key[1:])]
-            expanded += [f"t3.{row}.total" for row in rows]
-        else:
-            expanded.append(key)
-    if not expanded or any(k not in r.spec.fields for k in expanded):
-        return None, expanded
+    expanded, known = _expanded(ctx.report.spec, keys)
+    if not known:
+        return None, list(expanded)
     nums = [ctx.number(k) for k in expanded]
-    return (None if None in nums else sum(nums)), expanded
+    return (None if None in nums else sum(nums)), list(expanded)
 
 
 def _quantities(rule, ctx, phrases, fields=None):
@@ -132,10 +142,13 @@ def _quantities(rule, ctx, phrases, fields=None):
     r = ctx.report
     for f, text in _texts(ctx, fields):
         for pattern, keys, what in phrases:
+            matches = list(pattern.finditer(text))
+            if not matches:
+                continue  # nothing said: the table's figure is not needed (looking it up has no effect)
             table, expanded = _table_value(ctx, keys)
             if table is None:
                 continue
-            for m in pattern.finditer(text):
+            for m in matches:
                 said = Decimal(m.group(1))
                 if said != table:
                     said = int(said) if said == said.to_integral_value() else said

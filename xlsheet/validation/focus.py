@@ -16,7 +16,8 @@ from .findings import Finding
 
 
 def _checks(report: Report) -> dict[tuple[str, str], SumCheck]:
-    return {(c.rule.id, c.mark): c for c in sum_checks(report.spec)}
+    spec = report.spec  # once per spec object (see Spec.cached): the same for every report of a format
+    return spec.cached("focus_checks", None, lambda: {(c.rule.id, c.mark): c for c in sum_checks(spec)})
 
 
 def focus(report: Report, findings: list[Finding]) -> list[Finding]:

@@ -29,6 +29,46 @@ def _cell(grid: list[list], row: int, col: int):
     return None
 
 
+#: Defined-name text → its cell as a Location (None: not a single-cell reference).  Almost every workbook of a
+#: roll-up holds the same texts ('表三'!$D$8), so each is parsed once per process.  The value is a pure function
+#: of the text (``parse_ref``), and a Location is immutable, so sharing it between reports is safe.  Bounded:
+#: cleared when full, and long texts (never a real cell reference) are not kept.
+_LOCATIONS: dict[str, Location | None] = {}
+_MAX_LOCATIONS = 8192
+_MAX_REF_TEXT = 300
+
+
+def _location(text: str) -> Location | None:
+    try:
+        return _LOCATIONS[text]
+    except KeyError:
+        pass
+    ref = parse_ref(text)
+    loc = Location(*ref) if ref is not None else None
+    if len(text) <= _MAX_REF_TEXT:
+        if len(_LOCATIONS) >= _MAX_LOCATIONS:
+            _LOCATIONS.clear()
+        _LOCATIONS[text] = loc
+    return loc
+
+
+def _plan(spec, variants: frozenset[str]):
+    """What :func:`read_source` walks for a spec and variants, with the defined names worked out once per spec:
+    (meta, narrative, inputs, tables) — see :meth:`~xlsheet.spec.Spec.cached`."""
+    def build():
+        meta = tuple((f, names.meta_name(f.key), f"基本信息·{f.label}", f"meta.{f.key}") for f in spec.meta)
+        narrative = tuple((f.key, names.text_name(f.key), f"正文·{f.label}", f"text.{f.key}", f.optional)
+                          for f in spec.narrative)
+        inputs = tuple((f, names.input_name(f.key)) for f in spec.fields_for(variants))
+        tables = tuple((names.anchor_name(t.key), f"anchor.{t.key}",
+                        tuple(((t.key, c.row, c.col), c.row, c.col)
+                              for row in t.rows_for(variants) for c in row.cells if not c.is_input))
+                       for t in spec.tables)
+        return meta, narrative, inputs, tables
+
+    return spec.cached("read_plan", variants, build)
+
+
 def read_source(source: Source) -> Report:
     defined = source.defined_names()
     marker = parse_constant(defined.get(names.FORMAT, ""))
@@ -48,19 +88,25 @@ def read_source(source: Source) -> Report:
     report = Report(spec=spec, variants=variants, source=source.label,
                     origin=parse_constant(defined.get(names.ORIGIN, '""')) or None)
     sheets = set(source.sheet_names())
+    meta_plan, narrative_plan, inputs_plan, tables_plan = _plan(spec, variants)
+    problems, locations = report.problems, report.locations
+    named = defined.get
 
-    def locate(name: str, what: str, optional: bool = False) -> Location | None:
-        text = defined.get(name)
-        ref = parse_ref(text) if text else None
-        if ref is None and optional and text is None:
+    def locate(name: str, what, optional: bool = False) -> Location | None:
+        # ``what``: the description for a problem, or a function making it (only called when one is reported)
+        text = named(name)
+        loc = _location(text) if text else None
+        if loc is None:
+            if optional and text is None:
+                return None
+            problems.append(f"找不到“{what if isinstance(what, str) else what()}”所在的单元格"
+                            f"（名称 {name} 缺失或已失效），按空白处理")
             return None
-        if ref is None:
-            report.problems.append(f"找不到“{what}”所在的单元格（名称 {name} 缺失或已失效），按空白处理")
+        if loc.sheet not in sheets:
+            problems.append(f"“{what if isinstance(what, str) else what()}”所在的工作表“{loc.sheet}”不存在"
+                            "（是否被删除？），按空白处理")
             return None
-        if ref[0] not in sheets:
-            report.problems.append(f"“{what}”所在的工作表“{ref[0]}”不存在（是否被删除？），按空白处理")
-            return None
-        return Location(*ref)
+        return loc
 
     grids: dict[str, list[list]] = {}
 
@@ -71,46 +117,67 @@ def read_source(source: Source) -> Report:
         return grids[sheet]
 
     def raw_at(loc: Location):
-        value = _cell(grid(loc.sheet), loc.row, loc.col)
+        g = grids[loc.sheet] if loc.sheet in grids else grid(loc.sheet)
+        value = _cell(g, loc.row, loc.col)
         if isinstance(value, str) and len(value) > MAX_TEXT:
             raise InvalidWorkbookError(f"“{source.label}”的单元格 {loc.address} 中的文字有 {len(value):,} 个字符，"
                                        f"超过 Excel 单元格的上限（{MAX_TEXT:,}），不是正常保存的工作簿，已拒绝读取")
         return value
 
-    for field in spec.meta:
-        loc = locate(names.meta_name(field.key), f"基本信息·{field.label}")
+    meta = report.meta
+    for field, name, what, where in meta_plan:
+        loc = locate(name, what)
         raw = raw_at(loc) if loc else None
         if loc:
-            report.locations[f"meta.{field.key}"] = loc
+            locations[where] = loc
         value = parse_meta(field.kind, raw)
         if field.kind == "year" and isinstance(value, int) and value not in YEARS:
             value = str(value)
-        report.meta[field.key] = value
-    for field in spec.narrative:
-        loc = locate(names.text_name(field.key), f"正文·{field.label}", optional=field.optional)
+        meta[field.key] = value
+    narrative = report.narrative
+    for key, name, what, where, optional in narrative_plan:
+        loc = locate(name, what, optional=optional)
         raw = raw_at(loc) if loc else None
         if loc:
-            report.locations[f"text.{field.key}"] = loc
-        report.narrative[field.key] = "" if raw is None else str(raw)
-    for field in spec.fields_for(variants):
-        loc = locate(names.input_name(field.key), field.describe(report.year))
+            locations[where] = loc
+        narrative[key] = "" if raw is None else str(raw)
+    values = report.values
+    year = report.year
+    for field, name in inputs_plan:
+        # locate() and raw_at() inlined: this loop runs for every input of every unit of a roll-up
+        text = named(name)
+        loc = _location(text) if text else None
+        if loc is None or loc.sheet not in sheets:
+            loc = locate(name, lambda: field.describe(year))  # reports the problem
         if loc is None:
-            report.values[field.key] = BLANK
+            values[field.key] = BLANK
             continue
-        report.locations[field.key] = loc
-        report.values[field.key] = parse_cell(raw_at(loc))
-    for table in spec.tables:
-        anchor_text = defined.get(names.anchor_name(table.key))
-        anchor = parse_ref(anchor_text) if anchor_text else None
-        if anchor is None or anchor[0] not in sheets:
+        locations[field.key] = loc
+        sheet = loc.sheet
+        g = grids[sheet] if sheet in grids else grid(sheet)
+        raw = None
+        row, col = loc.row - 1, loc.col - 1
+        if row < len(g):
+            line = g[row]
+            if col < len(line):
+                raw = line[col]
+                if raw == "":
+                    raw = None
+                elif isinstance(raw, str) and len(raw) > MAX_TEXT:
+                    raw_at(loc)  # refuses the workbook
+        values[field.key] = parse_cell(raw)
+    labels = report.labels
+    for name, where, cells in tables_plan:
+        anchor_text = named(name)
+        anchor = _location(anchor_text) if anchor_text else None
+        if anchor is None or anchor.sheet not in sheets:
             continue
-        table_grid = grid(anchor[0])
-        report.locations[f"anchor.{table.key}"] = Location(*anchor)
-        for row in table.rows_for(variants):
-            for cell in row.cells:
-                if not cell.is_input:
-                    raw = _cell(table_grid, anchor[1] + cell.row, anchor[2] + cell.col)
-                    report.labels[(table.key, cell.row, cell.col)] = "" if raw is None else str(raw)
+        table_grid = grid(anchor.sheet)
+        locations[where] = anchor
+        top, left = anchor.row, anchor.col
+        for label_key, row, col in cells:
+            raw = _cell(table_grid, top + row, left + col)
+            labels[label_key] = "" if raw is None else str(raw)
     return report
 
 
