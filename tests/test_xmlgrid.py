@@ -189,7 +189,7 @@ _STYLES = (f'<styleSheet {_NS}><numFmts count="2"><numFmt numFmtId="164" formatC
            '<xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="14"/></cellXfs></styleSheet>')
 
 
-def _handmade(path, cells: str, strings: str | None = None) -> None:
+def _handmade(path, cells: str, strings: str | None = None, dimension: str = "") -> None:
     rels = ['<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
             'worksheet" Target="worksheets/sheet1.xml"/>',
             '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
@@ -210,7 +210,7 @@ def _handmade(path, cells: str, strings: str | None = None) -> None:
         "xl/_rels/workbook.xml.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
         f'relationships">{"".join(rels)}</Relationships>',
         "xl/styles.xml": _STYLES,
-        "xl/worksheets/sheet1.xml": f'<worksheet {_NS}><sheetData>{cells}</sheetData></worksheet>',
+        "xl/worksheets/sheet1.xml": f'<worksheet {_NS}>{dimension}<sheetData>{cells}</sheetData></worksheet>',
     }
     if strings is not None:
         parts["xl/sharedStrings.xml"] = f'<sst {_NS}>{strings}</sst>'
@@ -224,7 +224,8 @@ def _handmade(path, cells: str, strings: str | None = None) -> None:
 _READ = {  # cells the fast grid must read (and read as calamine does)
     "numbers": '<row r="1"><c r="A1"><v>007</v></c><c r="B1"><v>1E5</v></c><c r="C1"><v>-0</v></c>'
                '<c r="D1"><v>.5</v></c><c r="E1"><v>1.</v></c><c r="F1" t="n"><v>' + "9" * 300 + '</v></c>'
-               '<c r="G1"><v>1e-320</v></c><c r="H1"><v>123456789012345678901234567890</v></c></row>',
+               '<c r="G1"><v>1e-320</v></c><c r="H1"><v>123456789012345678901234567890</v></c><c r="I1"><v>1e400</v></c>'
+               '<c r="J1"><v>-1E-400</v></c></row>',
     "empties": '<row r="1"><c r="A1"><v/></c><c r="B1" s="0"/><c r="C1" t="s"><v></v></c><c r="D1"><f>1+1</f>'
                '<v></v></c><c r="E1" t="str"><f>""</f><v></v></c><c r="F1"><v>1</v></c></row>',
     "formulas": '<row r="2"><c r="A2"><f>1+1</f><v>2</v></c><c r="B2" t="str"><f>"a"</f><v>a &amp; &lt;b&gt;</v></c>'
@@ -275,6 +276,14 @@ def test_handmade_shared_strings_read_exactly(tmp_path):
     cells = "".join(f'<c r="{c}1" t="s"><v>{i}</v></c>' for i, c in enumerate("ABCDE"))
     _handmade(path, f'<row r="1">{cells}</row>', _SHARED)
     assert check(path) == (1, 0)
+
+
+def test_handmade_dimension(tmp_path):
+    path = tmp_path / "h.xlsx"
+    _handmade(path, _READ["numbers"], dimension='<dimension ref="A1:J1"/>')
+    assert check(path) == (1, 0)
+    _handmade(path, _READ["numbers"], dimension='<dimension ref="A1:"/>')
+    assert FileSource(path).fast_grid("表") is None
 
 
 @pytest.mark.parametrize("case", sorted(_DECLINED))

@@ -1,5 +1,8 @@
 """Pre-flight checks that refuse corrupt, renamed or hostile files before any reader (calamine, openpyxl,
-python-docx) sees them.  Every part is read once, streaming, in bounded memory; a normal workbook costs a few ms.
+python-docx) sees them.  The file is read once, into memory (it is at most ``MAX_FILE``); a part larger than 1 MB
+streams, a smaller one is read whole; every part is decompressed once.  What a reader needs of a workbook that
+passed (workbook.xml parsed, the bytes of sharedStrings, styles and the worksheets proved plain) is returned in a
+:class:`Package`, so that reading a unit needs no second pass over the file.
 
 Limits (generous for a real annual-report workbook, which is tens of KB with about 2,000 cells):
 * file size ≤ 20 MB; sum of uncompressed parts ≤ 60 MB; ≤ 2000 parts;

@@ -30,6 +30,7 @@ from xml.parsers import expat
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(?: s="([0-9]{1,9})")?(?: t="([a-zA-Z]{1,9})")?'
              rb'(?:/>|>(?:<v>([^<]*)</v>|<is><t>([^<]*)</t></is>|(.*?))</c>)', re.S)
 # the rest of a cell's content, when not a bare <v> or a one-run <is>: an optional formula, then an optional value
+_DIMENSION = re.compile(rb'<dimension ref="[A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?"/>')
 _REF = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"')
 _F_V = re.compile(rb'(?:<f(?:\s[^>]*)?(?:/>|>[^<]*</f>))?(?:<v>([^<]*)</v>|<v/>)?')
 _IS = re.compile(rb"<is>(.*)</is>", re.S)
@@ -240,6 +241,9 @@ def _number(v: bytes, style: bytes | None, styles: list[int]):
 
 def sheet_grid(data: bytes, strings: SharedStrings, styles: list[int]) -> list[list]:
     """The grid of the worksheet part ``data`` from A1 (rows of values, "" for empty), or raise :class:`Declined`."""
+    dim = data.find(b"<dimension")
+    if dim >= 0 and not _DIMENSION.match(data, dim):
+        raise Declined  # calamine parses <dimension> and refuses the sheet on a malformed one: let it say so
     start = data.find(b"<sheetData")
     if start < 0 or data.find(b"<sheetData", start + 1) >= 0 or b":sheetData" in data:
         raise Declined
