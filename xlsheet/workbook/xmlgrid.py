@@ -31,6 +31,11 @@ _CELL = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(?: s="([0-9]{1,9})")?
              rb'(?:/>|>(?:<v>([^<]*)</v>|<is><t>([^<]*)</t></is>|(.*?))</c>)', re.S)
 # the rest of a cell's content, when not a bare <v> or a one-run <is>: an optional formula, then an optional value
 _DIMENSION = re.compile(rb'<dimension ref="[A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?"/>')
+# a cell that reads as "": no value, an empty <v>, a formula without a cached result; of a known type (calamine
+# refuses a sheet with an unknown one, even on an empty cell)
+_TYPES = (b"", b"n", b"s", b"b", b"e", b"str", b"inlineStr", b"d")
+_EMPTY = re.compile(rb'<c r="[A-Z]{1,3}[0-9]{1,7}"(?: s="[0-9]{1,9}")?(?: t="(?:n|s|b|e|str|inlineStr|d)")?'
+                    rb'(?:/>|>(?:<f(?:\s[^>]*)?(?:/>|>[^<]*</f>))?(?:<v></v>|<v/>)?</c>)')
 _REF = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"')
 _F_V = re.compile(rb'(?:<f(?:\s[^>]*)?(?:/>|>[^<]*</f>))?(?:<v>([^<]*)</v>|<v/>)?')
 _IS = re.compile(rb"<is>(.*)</is>", re.S)
@@ -255,18 +260,22 @@ def sheet_grid(data: bytes, strings: SharedStrings, styles: list[int]) -> list[l
     if end < start:
         raise Declined
     body = data[start + 11:end]
-    cells = _CELL.findall(body)
-    # every cell tag is taken by the pattern (a cell it skipped would silently go missing); "<c" counts more than
-    # the cells only when an element such as <color> is there too, and then the sheet is declined
-    if len(cells) != body.count(b"<c"):
+    n_cells = body.count(b"<c")
+    if len(set(_REF.findall(body))) != n_cells:
+        # two cells at one address (which one a reader keeps is its own business), or a cell not written
+        # <c r="…" — "<c" counts more than the cells only when an element such as <color> is there too
         raise Declined
-    if len(set(_REF.findall(body))) != len(cells):
-        raise Declined  # two cells at one address: which one a reader keeps is its own business
+    # Empty cells (most of a template: blank inputs, formulas whose result was never cached) go in one C-level
+    # pass; every other cell is taken by _CELL — a cell neither pattern took would silently go missing, hence
+    # the count.
+    rest, n_empty = _EMPTY.subn(b"", body)
+    cells = _CELL.findall(rest)
+    if n_empty + len(cells) != n_cells:
+        raise Declined
     values: dict[tuple[int, int], object] = {}
     deferred: list[tuple[tuple[int, int], bytes]] = []  # (cell, text with references), resolved in one parse
     cols = _COLS
     for letters, row, style, kind, v, inline, other in cells:
-        # an empty cell (no value, an empty <v>, an empty formula result) reads as "" whatever its type
         if inline:
             if kind != b"inlineStr" or b"\r" in inline:
                 raise Declined
@@ -286,11 +295,13 @@ def sheet_grid(data: bytes, strings: SharedStrings, styles: list[int]) -> list[l
                 m = _F_V.fullmatch(other)
                 if m is None:
                     raise Declined
-                if not m[1]:
+                if not m[1] and kind in _TYPES:
                     continue
                 value = _value(kind, m[1], style, strings, styles)
-        else:
+        elif kind in _TYPES:
             continue
+        else:
+            raise Declined  # an unknown type, even without a value: calamine refuses the sheet
         if value != "":
             values[(int(row), cols.get(letters) or _col(letters))] = value
     if deferred:
