@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import python_calamine
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import EXAMPLES

@@ -244,34 +244,8 @@ def _number(v: bytes, style: bytes | None, styles: list[int]):
     raise Declined  # a style not understood, or a date this module does not convert
 
 
-def sheet_grid(data: bytes, strings: SharedStrings, styles: list[int]) -> list[list]:
-    """The grid of the worksheet part ``data`` from A1 (rows of values, "" for empty), or raise :class:`Declined`."""
-    dim = data.find(b"<dimension")
-    if dim >= 0 and not _DIMENSION.match(data, dim):
-        raise Declined  # calamine parses <dimension> and refuses the sheet on a malformed one: let it say so
-    start = data.find(b"<sheetData")
-    if start < 0 or data.find(b"<sheetData", start + 1) >= 0 or b":sheetData" in data:
-        raise Declined
-    if data.startswith(b"<sheetData/>", start):
-        return []
-    if not data.startswith(b"<sheetData>", start):
-        raise Declined
-    end = data.rfind(b"</sheetData>")
-    if end < start:
-        raise Declined
-    body = data[start + 11:end]
-    n_cells = body.count(b"<c")
-    if len(set(_REF.findall(body))) != n_cells:
-        # two cells at one address (which one a reader keeps is its own business), or a cell not written
-        # <c r="…" — "<c" counts more than the cells only when an element such as <color> is there too
-        raise Declined
-    # Empty cells (most of a template: blank inputs, formulas whose result was never cached) go in one C-level
-    # pass; every other cell is taken by _CELL — a cell neither pattern took would silently go missing, hence
-    # the count.
-    rest, n_empty = _EMPTY.subn(b"", body)
-    cells = _CELL.findall(rest)
-    if n_empty + len(cells) != n_cells:
-        raise Declined
+def _cell_values(cells: list[tuple], strings: SharedStrings, styles: list[int]) -> dict[tuple[int, int], object]:
+    """(row, column) → value of the non-empty cells among ``cells`` (tuples of :data:`_CELL`), one by one."""
     values: dict[tuple[int, int], object] = {}
     deferred: list[tuple[tuple[int, int], bytes]] = []  # (cell, text with references), resolved in one parse
     cols = _COLS
@@ -307,6 +281,38 @@ def sheet_grid(data: bytes, strings: SharedStrings, styles: list[int]) -> list[l
     if deferred:
         for (key, _), value in zip(deferred, _resolve([raw for _, raw in deferred])):
             values[key] = _checked(value, True)
+    return values
+
+
+def sheet_grid(data: bytes, strings: SharedStrings, styles: list[int]) -> list[list]:
+    """The grid of the worksheet part ``data`` from A1 (rows of values, "" for empty), or raise :class:`Declined`."""
+    dim = data.find(b"<dimension")
+    if dim >= 0 and not _DIMENSION.match(data, dim):
+        raise Declined  # calamine parses <dimension> and refuses the sheet on a malformed one: let it say so
+    start = data.find(b"<sheetData")
+    if start < 0 or data.find(b"<sheetData", start + 1) >= 0 or b":sheetData" in data:
+        raise Declined
+    if data.startswith(b"<sheetData/>", start):
+        return []
+    if not data.startswith(b"<sheetData>", start):
+        raise Declined
+    end = data.rfind(b"</sheetData>")
+    if end < start:
+        raise Declined
+    body = data[start + 11:end]
+    n_cells = body.count(b"<c")
+    if len(set(_REF.findall(body))) != n_cells:
+        # two cells at one address (which one a reader keeps is its own business), or a cell not written
+        # <c r="…" — "<c" counts more than the cells only when an element such as <color> is there too
+        raise Declined
+    # Empty cells (most of a template: blank inputs, formulas whose result was never cached) go in one C-level
+    # pass; every other cell is taken by _CELL — a cell neither pattern took would silently go missing, hence
+    # the count.
+    rest, n_empty = _EMPTY.subn(b"", body)
+    cells = _CELL.findall(rest)
+    if n_empty + len(cells) != n_cells:
+        raise Declined
+    values = _cell_values(cells, strings, styles)
     if not values:
         return []
     n_rows = max(r for r, _ in values)
