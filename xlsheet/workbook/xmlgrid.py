@@ -1,35 +1,39 @@
 """A worksheet's grid straight from the XML bytes that pre-flight already decompressed and checked, without a
-second reader: the same values python-calamine's ``to_python(skip_empty_area=False)`` gives, at C speed (a few
-regular expressions over the part, one small Python step per cell).
+second reader: the same values and types python-calamine's ``to_python(skip_empty_area=False)`` gives, from a
+few C-level regular expressions over the part and one small Python step per non-empty cell.
 
-Conservative by construction: only what is provably simple is read here, and anything else makes
-:func:`sheet_grid` answer None (the caller then reads the sheet with calamine, exactly as before).  Read here:
+Conservative by construction: only what is provably simple is read here; anything else raises
+:class:`Declined` for the whole sheet (``FileSource.grid`` then reads it with calamine, exactly as before).
+Read here:
 
 * cells written ``<c r="B7" s="3" t="…">`` (attributes in this order, ``s`` and ``t`` optional, nothing else);
 * numbers (``t`` absent or ``"n"``) in plain decimal notation, as float, when the cell's style has a number
   format that is provably not a date or time (built-in ids 0–13, 37–44, 48, 49, or a custom code without
-  date/time letters outside quotes and brackets) — a date-formatted cell is declined;
+  date/time letters outside quotes, ``General`` and non-elapsed brackets); in a date format (built-in, or a
+  custom code of date/time parts only), a whole-day serial from 1900-03-01 on as ``datetime.date`` (workbooks in
+  the 1900 date system only);
 * ``t="s"`` shared strings made of one plain ``<t>`` or of ``<r>`` runs (``<rPr>`` ignored, a trailing
   ``<phoneticPr/>`` ignored), no ``<rPh>``; ``t="inlineStr"`` of the same shapes; ``t="str"`` formula text;
 * ``t="b"`` booleans written 0 or 1; a formula ``<f>`` before the value (its text is not a value);
 * XML's five entities and numeric character references.
 
-Declined: ``t="e"`` / ``t="d"`` / any other type, a date or unknown style, ``_xHHHH_`` escapes, a carriage
-return, phonetic runs, whitespace between elements, an element or attribute not listed above, two cells at one
-address, a part that does not look like a plain worksheet.  Empty cells (no value, an empty ``<v>``) read as "".
-The sheet must already have passed :func:`xlsheet.safety._quick_scan` (plain ``r`` on every cell, UTF-8, no
-comments, CDATA, prefixes or single-quoted attributes, area within limits).
+Declined: ``t="e"`` / ``t="d"`` / an unknown type, a time, a fractional or early date serial, a duration
+(``[h]``) or unknown style, ``_xHHHH_`` escapes, a carriage return, whitespace at either end of a ``<t>``
+without ``xml:space="preserve"`` (calamine trims it), phonetic runs, whitespace between elements, an element or
+attribute not listed above, two cells at one address, a malformed ``<dimension>``, a part that does not look
+like a plain worksheet.  Empty cells (no value, an empty ``<v>``) read as "".  The sheet must already have
+passed :func:`xlsheet.safety._quick_scan` (plain ``r`` on every cell, UTF-8, no comments, CDATA, prefixes or
+single-quoted attributes, area within limits).  ``tests/test_xmlgrid.py`` compares every accepted case with
+calamine itself.
 """
 from __future__ import annotations
 
 import re
-
 from xml.parsers import expat
 
 # ---- cells ---------------------------------------------------------------------------------------------------
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(?: s="([0-9]{1,9})")?(?: t="([a-zA-Z]{1,9})")?'
              rb'(?:/>|>(?:<v>([^<]*)</v>|<is><t>([^<]*)</t></is>|(.*?))</c>)', re.S)
-# the rest of a cell's content, when not a bare <v> or a one-run <is>: an optional formula, then an optional value
 _DIMENSION = re.compile(rb'<dimension ref="[A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?"/>')
 # a cell that reads as "": no value, an empty <v>, a formula without a cached result; of a known type (calamine
 # refuses a sheet with an unknown one, even on an empty cell)
@@ -37,6 +41,7 @@ _TYPES = (b"", b"n", b"s", b"b", b"e", b"str", b"inlineStr", b"d")
 _EMPTY = re.compile(rb'<c r="[A-Z]{1,3}[0-9]{1,7}"(?: s="[0-9]{1,9}")?(?: t="(?:n|s|b|e|str|inlineStr|d)")?'
                     rb'(?:/>|>(?:<f(?:\s[^>]*)?(?:/>|>[^<]*</f>))?(?:<v></v>|<v/>)?</c>)')
 _REF = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"')
+# the rest of a cell's content, when not a bare <v> or a one-run <is>: an optional formula, then an optional value
 _F_V = re.compile(rb'(?:<f(?:\s[^>]*)?(?:/>|>[^<]*</f>))?(?:<v>([^<]*)</v>|<v/>)?')
 _IS = re.compile(rb"<is>(.*)</is>", re.S)
 _NUMBER = re.compile(rb"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]{1,3})?")
@@ -144,10 +149,11 @@ def rich_text(item: bytes) -> str:
 
 
 class SharedStrings:
-    """The shared string table, each item converted on first use (None: an item that is declined)."""
+    """The shared string table; each item is converted on first use (raising :class:`Declined` for one not read
+    here, or for an index past the end, which calamine refuses)."""
 
     def __init__(self, data: bytes | None):
-        self.items: list[bytes | None] = []
+        self.items: list[bytes] = []
         self._done: dict[int, str] = {}
         if data is None:
             return
