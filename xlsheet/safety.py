@@ -1,5 +1,8 @@
 """Pre-flight checks that refuse corrupt, renamed or hostile files before any reader (calamine, openpyxl,
-python-docx) sees them.  Every part is read once, streaming, in bounded memory; a normal workbook costs a few ms.
+python-docx) sees them.  The file is read once, into memory (it is at most ``MAX_FILE``); a part larger than 1 MB
+streams, a smaller one is read whole; every part is decompressed once.  What a reader needs of a workbook that
+passed (workbook.xml parsed, the bytes of sharedStrings, styles and the worksheets proved plain) is returned in a
+:class:`Package`, so that reading a unit needs no second pass over the file.
 
 Limits (generous for a real annual-report workbook, which is tens of KB with about 2,000 cells):
 * file size ≤ 20 MB; sum of uncompressed parts ≤ 60 MB; ≤ 2000 parts;
@@ -20,6 +23,7 @@ defusedxml stays installed underneath as a second line of defence.
 """
 from __future__ import annotations
 
+import io
 import os
 import posixpath
 import re
@@ -165,32 +169,102 @@ def _parser(scan: _SheetScan | None):
     return p
 
 
-def _worksheets(zf: zipfile.ZipFile, names: set[str]) -> tuple[dict[str, str], object]:
-    """part name → sheet name, for the worksheets workbook.xml points at (plus any part under xl/worksheets/), and
-    workbook.xml's root as parsed by defusedxml (None when it was not parsed)."""
+class Package:
+    """What pre-flight keeps of a workbook it passed, so that its reader need not open the file again.
+
+    ``data``: the file's bytes; ``book``: the root of ``xl/workbook.xml`` (ElementTree, None when it was not
+    parsed); ``parts``: part name → decompressed bytes, for ``xl/workbook.xml``, ``xl/sharedStrings.xml`` and
+    ``xl/styles.xml`` (when the workbook's relationships name them plainly) and the worksheets that
+    :func:`_quick_scan` proved plain; ``sheets``: sheet name → worksheet part, for the sheets whose part a reader
+    finds exactly as calamine does (a plain relative target, a name used once); ``plain``: False when
+    sharedStrings or styles are related in an unusual way (then no sheet should be read from ``parts``)."""
+
+    __slots__ = ("data", "book", "parts", "sheets", "plain")
+
+    def __init__(self, data: bytes):
+        self.data, self.book, self.parts, self.sheets, self.plain = data, None, {}, {}, True
+
+    @property
+    def digest(self) -> str:
+        """sha1 of the file's bytes (a roll-up's same-content check)."""
+        import hashlib
+
+        return hashlib.sha1(self.data).hexdigest()
+
+
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_PLAIN_TARGET = re.compile(r"(?:/xl/)?worksheets/[^/]+\.xml")
+
+
+def _tree(data: bytes):
+    """ElementTree root of ``data``.  Without ``<!`` a document can hold no DTD, so no entity can be declared:
+    the standard parser is then as safe as defusedxml (used otherwise)."""
+    if b"<!" in data:
+        from defusedxml import ElementTree as SafeET
+
+        return SafeET.fromstring(data)
+    from xml.etree import ElementTree as ET
+
+    return ET.fromstring(data)
+
+
+def _worksheets(zf: zipfile.ZipFile, names: set[str], pkg: Package, proved: dict[str, bytes]) -> dict[str, str]:
+    """part name → sheet name, for the worksheets workbook.xml points at (plus any part under xl/worksheets/).
+    Fills ``pkg.book`` (workbook.xml's root) and ``pkg.sheets``.  workbook.xml and its relationships, once read
+    and parsed here without error and without ``<!``, go to ``proved`` (name → bytes): a namespace-aware parse
+    that succeeded is at least as strict as the plain well-formedness parse, so the main pass need not parse
+    them again."""
     found = {n: posixpath.basename(n) for n in names if re.fullmatch(r"xl/worksheets/[^/]+\.xml", n)}
     if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
-        return found, None
-    from defusedxml import ElementTree as SafeET
-
+        pkg.plain = False
+        return found
     try:
-        rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-        book = SafeET.fromstring(zf.read("xl/workbook.xml"))
+        rels_data = zf.read("xl/_rels/workbook.xml.rels")
+        rels = _tree(rels_data)
+        book_data = zf.read("xl/workbook.xml")
+        book = _tree(book_data)
     except Exception:  # damaged or hostile XML: the full pass below says so precisely
-        return found, None
-    targets = {}
+        pkg.plain = False
+        return found
+    for part, data in (("xl/_rels/workbook.xml.rels", rels_data), ("xl/workbook.xml", book_data)):
+        if b"<!" not in data:
+            proved[part] = data
+    pkg.book = book
+    pkg.parts["xl/workbook.xml"] = book_data
+    targets, plain = {}, {}
+    related = {"sharedStrings": None, "styles": None}
     for rel in rels:
-        if str(rel.get("Type", "")).endswith(_WORKSHEET_REL):
-            target = str(rel.get("Target", ""))
+        kind, target = str(rel.get("Type", "")), str(rel.get("Target", ""))
+        if kind.endswith(_WORKSHEET_REL):
             part = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
             targets[rel.get("Id")] = part
             found.setdefault(part, posixpath.basename(part))
-    rid = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-    for sheet in book.iter("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet"):
-        part = targets.get(sheet.get(rid))
+            if kind.endswith("/worksheet") and _PLAIN_TARGET.fullmatch(target) and part in names:
+                plain[rel.get("Id")] = part
+        else:
+            short = kind.rpartition("/")[2]
+            if short in related:
+                # calamine opens xl/<name>.xml itself: only a relationship naming exactly that part is plain
+                pkg.plain = pkg.plain and related[short] is None and target == short + ".xml"
+                related[short] = target
+    for short in related:
+        if (related[short] is None) == (f"xl/{short}.xml" in names):
+            pkg.plain = False  # a part nobody relates, or a relationship to a part that is not there
+    seen: dict[str, int] = {}
+    for sheet in book.iter(_MAIN_NS + "sheet"):
+        rid = sheet.get(_REL_ID)
+        part = targets.get(rid)
+        name = sheet.get("name")
         if part:
-            found[part] = sheet.get("name") or found.get(part, part)
-    return found, book
+            found[part] = name or found.get(part, part)
+        seen[name] = seen.get(name, 0) + 1
+        if name and rid in plain:
+            pkg.sheets[name] = plain[rid]
+    for name, count in seen.items():
+        if count > 1 or (name and min(name) < " "):
+            pkg.sheets.pop(name, None)
+    return found
 
 
 # The quick proof that a worksheet is small (see _quick_scan).  On bytes: every '<' of a well-formed part without
@@ -251,64 +325,88 @@ def _quick_scan(data: bytes, budget: list[int]) -> bool:
     return True
 
 
-def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None, budget: list[int]) -> None:
-    """Read ``info`` to its end (zipfile verifies the CRC there), checking XML parts as described above."""
-    is_xml = info.filename.endswith((".xml", ".rels"))
-    # A worksheet of normal size is kept whole, parsed for well-formedness alone, then proved small by
-    # _quick_scan; only when that fails is it parsed again with the exact streaming scan.
-    quick = is_xml and sheet is not None and info.file_size <= _QUICK_MAX
-    parser = _parser(_SheetScan(sheet, budget) if sheet is not None and not quick else None) if is_xml else None
-    kept: list[bytes] | None = [] if quick else None
-    try:
-        _stream(zf, info, parser, kept)
-    except Exception:
-        if kept:  # report what the exact scan would have met first, streaming (e.g. a far cell before bad XML)
-            _parser(_SheetScan(sheet, budget)).Parse(b"".join(kept), False)
-        raise
-    if kept is not None:
+def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None, budget: list[int],
+               proved: dict[str, bytes]) -> bytes | None:
+    """Read ``info`` to its end (zipfile verifies the CRC there), checking XML parts as described above.  Returns
+    the bytes of a worksheet that :func:`_quick_scan` proved plain, and of a part in ``proved`` (already read and
+    parsed); None otherwise."""
+    name = info.filename
+    if name in proved and sheet is None:
+        return proved[name]
+    is_xml = name.endswith((".xml", ".rels"))
+    if info.file_size > _CHUNK:
+        # A large part streams (a far cell may be refused before its end); a worksheet of normal size is kept
+        # whole, parsed for well-formedness alone, then proved small by _quick_scan; only when that fails is
+        # it parsed again with the exact streaming scan.
+        quick = is_xml and sheet is not None and info.file_size <= _QUICK_MAX
+        parser = _parser(_SheetScan(sheet, budget) if sheet is not None and not quick else None) if is_xml else None
+        kept: list[bytes] | None = [] if quick else None
+        try:
+            _stream(zf, info, parser, kept)
+        except Exception:
+            if kept:  # report what the exact scan would have met first, streaming (e.g. a far cell before bad XML)
+                _parser(_SheetScan(sheet, budget)).Parse(b"".join(kept), False)
+            raise
+        if kept is None:
+            return None
         data = b"".join(kept)
-        if not _quick_scan(data, budget):
-            _parser(_SheetScan(sheet, budget)).Parse(data, True)
+    else:
+        # One read of the whole (small) part: the same bytes and the same CRC verdict as one streamed chunk.
+        data = zf.read(info)
+        if name.endswith(".vml"):
+            lowered = data[:4096].lower()
+            if b"<!doctype" in lowered or b"<!entity" in lowered:
+                _no_dtd()
+        if not is_xml:
+            return None
+        if sheet is None:
+            _parser(None).Parse(data, True)
+            return data if name in _KEPT else None
+        try:
+            _parser(None).Parse(data, True)
+        except Exception:
+            _parser(_SheetScan(sheet, budget)).Parse(data, False)  # a far cell before the bad XML is said first
+            raise
+    if _quick_scan(data, budget):
+        return data
+    _parser(_SheetScan(sheet, budget)).Parse(data, True)
+    return None
 
 
-def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, parser, kept: list[bytes] | None) -> None:
-    first = True
-    with zf.open(info) as part:
-        while True:
-            chunk = part.read(_CHUNK)
-            if kept is not None:
-                kept.append(chunk)
-            if first and info.filename.endswith(".vml"):
-                lowered = chunk[:4096].lower()
-                if b"<!doctype" in lowered or b"<!entity" in lowered:
-                    _no_dtd()
-            first = False
-            if parser is not None:
-                parser.Parse(chunk, not chunk)
-            if not chunk:
-                break
+_KEPT = frozenset({"xl/sharedStrings.xml", "xl/styles.xml"})
 
 
 def preflight(path: str | os.PathLike, required: tuple[str, ...] = ("[Content_Types].xml", "xl/workbook.xml"),
-              kind: str = "Excel 工作簿"):
-    """Raise :class:`InvalidWorkbookError` (Chinese message) unless ``path`` is a sane OOXML zip package.  Returns
-    the root of ``xl/workbook.xml`` as parsed (by defusedxml) during the check, or None when it was not parsed, so
-    that a reader need not open and parse it again."""
+              kind: str = "Excel 工作簿", data: bytes | None = None) -> Package:
+    """Raise :class:`InvalidWorkbookError` (Chinese message) unless ``path`` is a sane OOXML zip package.  The file
+    is read once, into memory; ``data``, when given, is its content already read by the caller (then ``path``
+    names it in messages and is not opened).  Returns a :class:`Package` with what the checks decompressed and
+    parsed, so that a reader need not open, decompress or parse those parts again."""
     name = os.fspath(path)
     shown = os.path.basename(name)
-    if not os.path.exists(name):
-        raise InvalidWorkbookError(f"找不到文件：{name}")
-    if os.path.isdir(name):
-        raise InvalidWorkbookError(f"“{shown}”是文件夹，不是{kind}")
-    size = os.path.getsize(name)
+    if data is None:
+        if not os.path.exists(name):
+            raise InvalidWorkbookError(f"找不到文件：{name}")
+        if os.path.isdir(name):
+            raise InvalidWorkbookError(f"“{shown}”是文件夹，不是{kind}")
+        size = os.path.getsize(name)
+    else:
+        size = len(data)
     if size == 0:
         raise InvalidWorkbookError(f"“{shown}”是空文件（0 字节）")
     if size > MAX_FILE:
         raise InvalidWorkbookError(f"“{shown}”过大（{size // 1024 // 1024} MB），年报{kind}不应超过 20 MB")
-    with open(name, "rb") as fh:
-        head = fh.read(1024)
+    if data is None:
+        with open(name, "rb") as fh:
+            data = fh.read(MAX_FILE + 1)
+        if len(data) == 0:  # emptied since it was measured
+            raise InvalidWorkbookError(f"“{shown}”是空文件（0 字节）")
+        if len(data) > MAX_FILE:
+            raise InvalidWorkbookError(f"“{shown}”过大（{len(data) // 1024 // 1024} MB），年报{kind}不应超过 20 MB")
+    head = data[:1024]
+    pkg = Package(data)
     try:
-        zf = zipfile.ZipFile(name)
+        zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
         raise InvalidWorkbookError(f"无法打开“{shown}”：{_sniff(head)}") from None
     with zf:
@@ -335,11 +433,14 @@ def preflight(path: str | os.PathLike, required: tuple[str, ...] = ("[Content_Ty
             raise InvalidWorkbookError(f"“{shown}”不是{kind}（缺少 {', '.join(missing)}），可能是其他 Office 文件改了扩展名")
         budget = [MAX_CELLS]
         current = ""
+        proved: dict[str, bytes] = {}
         try:
-            sheets, book = _worksheets(zf, names)
+            sheets = _worksheets(zf, names, pkg, proved)
             for i in infos:
                 current = i.filename
-                _read_part(zf, i, sheets.get(i.filename), budget)
+                kept = _read_part(zf, i, sheets.get(i.filename), budget, proved)
+                if kept is not None and (i.filename in _KEPT or i.filename in sheets):
+                    pkg.parts[i.filename] = kept
         except _Refused as exc:
             where = "" if str(exc).startswith("的") else f"的部件 {current} "
             raise InvalidWorkbookError(f"“{shown}”{where}{exc}") from None
@@ -351,4 +452,4 @@ def preflight(path: str | os.PathLike, required: tuple[str, ...] = ("[Content_Ty
             detail = "校验和不符" if "CRC" in str(exc) else type(exc).__name__
             raise InvalidWorkbookError(
                 f"“{shown}”已损坏（部件 {current or '?'} 的数据{detail}），可能是下载或拷贝中断，请重新获取原文件") from None
-    return book
+    return pkg

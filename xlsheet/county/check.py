@@ -84,9 +84,10 @@ def check_unit(path: str, name: str | None = None, totals: bool = False) -> Unit
     unit = Unit(path=path, name=name or display_name(path), status="unreadable")
     try:
         with open(path, "rb") as fh:
-            unit.digest = hashlib.sha1(fh.read()).hexdigest()
+            data = fh.read()
+        unit.digest = hashlib.sha1(data).hexdigest()
         with ExitStack() as stack:
-            source = FileSource(_readable_path(path, stack))
+            source = FileSource(_readable_path(path, stack), data=data)  # checked from these bytes, not re-read
             stack.callback(source.close)
             is_total = ROLLUP_MARK in source.defined_names() or STATUS_SHEET in source.sheet_names()
             if is_total and not totals:
