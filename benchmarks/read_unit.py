@@ -1,7 +1,7 @@
 """Per-unit cost of reading a unit workbook (issue #14: roll-up at the speed of reading), side by side in one
 process: a bare python-calamine read of all sheets (the anchor), pre-flight alone, ``FileSource`` + the grids of
-all sheets with the fast grid (``xlsheet.workbook.xmlgrid``) and with it switched off (every sheet via calamine,
-as before), and ``check_unit`` both ways.  CPU time of this process, minimum of interleaved loops::
+all sheets, and ``check_unit`` (read, validate, fingerprints).  CPU time of this process, minimum of interleaved
+loops; where a unit's time goes, for work on issue #14::
 
     python benchmarks/read_unit.py [--units 200] [--loops 7]
 """
@@ -34,7 +34,6 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="xlsheet-read-unit-")) / "units"
     make_batch(folder, args.units, seed=14, keep_values=False)
     files = sorted(str(p) for p in folder.glob("*.xlsx"))
-    fast_grid = FileSource.fast_grid
 
     def calamine(path):
         try:
@@ -63,23 +62,17 @@ def main() -> int:
                 pass
         src.close()
 
-    def fast(on: bool):
-        FileSource.fast_grid = fast_grid if on else (lambda self, sheet: None)
-
-    runs = [("calamine, all sheets (anchor)", calamine, True), ("preflight", checked, True),
-            ("FileSource + grids, fast grid", source, True), ("FileSource + grids, calamine", source, False),
-            ("check_unit, fast grid", check_unit, True), ("check_unit, calamine", check_unit, False)]
-    best = {name: float("inf") for name, _, _ in runs}
+    runs = [("calamine, all sheets (anchor)", calamine), ("preflight", checked),
+            ("FileSource + grids", source), ("check_unit", check_unit)]
+    best = {name: float("inf") for name, _ in runs}
     for _ in range(args.loops):
-        for name, fn, on in runs:
-            fast(on)
+        for name, fn in runs:
             start = time.process_time()
             for path in files:
                 fn(path)
             best[name] = min(best[name], time.process_time() - start)
-    fast(True)
     anchor = best[runs[0][0]]
-    for name, _, _ in runs:
+    for name, _ in runs:
         print(f"{name:32s} {best[name] / len(files) * 1000:6.2f} ms/unit  {best[name] / anchor:4.2f}× anchor")
     return 0
 

@@ -49,9 +49,8 @@ def parse_constant(text: str) -> str | None:
 
 class FileSource:
     """An .xlsx file: pre-flight checked (which reads it once, into memory), names from workbook.xml as pre-flight
-    parsed it, values of each sheet from the bytes pre-flight kept (:mod:`.xmlgrid`) when that module reads the
-    sheet exactly, otherwise via python-calamine.  ``data``: the file's bytes when the caller has read them
-    already (``path`` then only names the file, and calamine opens it if a sheet needs it)."""
+    parsed it, values via python-calamine.  ``data``: the file's bytes when the caller has read them already
+    (``path`` then only names the file for calamine)."""
 
     def __init__(self, path: str | os.PathLike, data: bytes | None = None):
         self.path = os.fspath(path)
@@ -70,7 +69,6 @@ class FileSource:
             if dn.get("localSheetId") is None:
                 self._names[dn.get("name")] = dn.text or ""
         self._book = None
-        self._strings = self._styles = None
 
     @property
     def digest(self) -> str:
@@ -83,35 +81,7 @@ class FileSource:
     def defined_names(self) -> dict[str, str]:
         return dict(self._names)
 
-    def fast_grid(self, sheet: str) -> list[list] | None:
-        """The sheet's grid read from the bytes pre-flight kept, or None when :mod:`.xmlgrid` declines it."""
-        pkg = self._pkg
-        part = pkg.sheets.get(sheet) if pkg.plain else None
-        data = pkg.parts.get(part) if part else None
-        if data is None:
-            return None
-        from . import xmlgrid  # imported on first use: commands that read no file do not compile its patterns
-
-        try:
-            if self._strings is None:
-                strings = xmlgrid.SharedStrings(pkg.parts.get("xl/sharedStrings.xml"))
-                # a workbook in the 1904 date system (rare) has its dates read by calamine
-                pr = pkg.book.find("m:workbookPr", _NS) if pkg.book is not None else None
-                dates = pkg.book is not None and (pr is None or pr.get("date1904", "false") in ("false", "0"))
-                self._styles = xmlgrid.number_kinds(pkg.parts.get("xl/styles.xml"), dates)
-                self._strings = strings
-        except (xmlgrid.Declined, UnicodeDecodeError, ValueError, OverflowError):
-            pkg.plain = False  # the strings or styles are not plain: no sheet is read here
-            return None
-        try:
-            return xmlgrid.sheet_grid(data, self._strings, self._styles)
-        except (xmlgrid.Declined, UnicodeDecodeError, ValueError, OverflowError):
-            return None
-
     def grid(self, sheet: str) -> list[list]:
-        fast = self.fast_grid(sheet)
-        if fast is not None:
-            return fast
         try:
             import python_calamine
 
