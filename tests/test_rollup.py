@@ -364,3 +364,15 @@ def test_status_rows_escape_text_as_the_standard_library_does():
 
     for text in ("a & b < c > d", "&amp; already", "<t>", "\"'引号'\"", "公式 =SUM(A1)", "", "&&<<>>"):
         assert escape(text) == sax_escape(text)
+
+
+def test_chunks_keep_the_file_order_and_shrink_to_single_files():
+    from xlsheet.county.workers import chunk_size, plan_chunks
+
+    for n, jobs in ((1, 1), (20, 2), (200, 1), (200, 2), (1000, 2), (20000, 8)):
+        chunks = plan_chunks(list(range(n)), jobs)
+        assert [i for c in chunks for i in c] == list(range(n))
+        sizes = [len(c) for c in chunks]
+        assert sizes[0] == chunk_size(n, jobs) and max(sizes) <= 64
+        assert all(a >= b for a, b in zip(sizes, sizes[1:]))  # never a big chunk after a small one
+        assert sizes[-jobs:] == [1] * min(jobs, len(sizes))  # the workers' last tasks are one file each

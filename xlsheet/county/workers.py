@@ -2,9 +2,10 @@
 
 Contract: every unit comes back exactly once, in input order, with a status — a unit whose worker crashes (native
 abort, memory limit), exceeds its CPU budget or hangs becomes an ``unreadable`` unit with the reason, and the batch
-goes on.  Files are sent in chunks (one round trip for many small files) through a sliding window, so the parent
-holds only a few chunks' results at a time and ``--jobs N`` pays the process start-up once, not per file.  When a
-chunk fails, its files are retried one per task, so only the culprit is lost.
+goes on.  Files are sent in chunks (one round trip for many small files; shrinking towards the end so the workers
+finish together) through a sliding window, so the parent holds only a few chunks' results at a time and ``--jobs N``
+pays the process start-up once, not per file.  When a chunk fails, its files are retried one per task, so only the
+culprit is lost.
 """
 from __future__ import annotations
 
@@ -35,6 +36,18 @@ Progress = Callable[[int, int], None]
 def chunk_size(n: int, jobs: int) -> int:
     """Small enough to keep every worker busy to the end, large enough to amortise the round trip."""
     return max(1, min(64, n // (jobs * 4)))
+
+
+def plan_chunks(todo: list[int], jobs: int) -> list[list[int]]:
+    """``todo`` cut into consecutive chunks, each :func:`chunk_size` of what is left after it: the chunks shrink
+    towards the end (to single files), so the workers finish within about one file of each other instead of one
+    idling while another does a last chunk of up to 64 files."""
+    chunks, k = [], 0
+    while k < len(todo):
+        size = chunk_size(len(todo) - k, jobs)
+        chunks.append(todo[k:k + size])
+        k += size
+    return chunks
 
 
 def worker_count(units: int, jobs: int, cpus: int | None = None, *, unit_seconds: float = UNIT_SECONDS,
@@ -77,8 +90,8 @@ def check_units(units: list[Unit], jobs: int = 1, *, isolate: bool = True, total
                 progress(done, total)
         return
     jobs = worker_count(total, jobs)
-    size = chunk_size(total, jobs)
-    chunks = deque(todo[k:k + size] for k in range(0, total, size))
+    size = chunk_size(total, jobs)  # the largest chunk (the first)
+    chunks = deque(plan_chunks(todo, jobs))
     if "forkserver" in multiprocessing.get_all_start_methods():
         multiprocessing.get_context("forkserver").set_forkserver_preload(_PRELOAD)  # workers start warm
     pool = LimitedPool(jobs, memory_mb=WORKER_MEMORY_MB, cpu_seconds=WORKER_CPU_SECONDS,
