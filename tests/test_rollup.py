@@ -71,7 +71,7 @@ def test_parallel_jobs_give_the_same_result(batch, tmp_path, monkeypatch):
     import importlib
 
     workers = importlib.import_module("xlsheet.county.workers")
-    monkeypatch.setattr(workers, "worker_count", lambda units, jobs, *a, **k: jobs)  # two workers even for a small batch
+    monkeypatch.setattr(workers, "worker_count", lambda units, jobs, *a, **k: jobs)  # as many workers as asked
     one = rollup([batch.folder], tmp_path / "a.xlsx", year=2024)
     two = rollup([batch.folder], tmp_path / "b.xlsx", year=2024, jobs=2)
     assert one.values == two.values
