@@ -24,10 +24,11 @@ CHUNK_SECONDS_PER_UNIT = 2.0  # a chunk's wall-clock budget per file on top of U
 #: the checks' speed, and the break-even below moves with it).
 UNIT_SECONDS = 0.012
 #: What one more worker costs the batch's wall clock: its fork and first-file warm-up, and its share of the
-#: cores the parent needs (pool threads, the writer's import).  Measured here (2 cores shared with other jobs,
-#: whole process, medians of 9 interleaved runs): 1 vs 2 workers tie at 20 and at 50 files (≈ 8 ms each) and 2
-#: win by a third at 100, i.e. ≈ 0.2 s.  With UNIT_SECONDS a second worker then starts from 34 files (at 5 ms: 81).
-WORKER_START_SECONDS = 0.2
+#: cores the parent needs (pool threads, the writer's import).  Measured here (2 cores shared with two other busy
+#: jobs, whole process, medians of 7–9 interleaved runs): 1 vs 2 workers tie at 20 files, tie or 2 lose 5 % at 50,
+#: 2 win by a third at 100 — ≈ 0.2–0.35 s.  The upper value keeps ``--jobs 2`` from losing on a busy machine; a
+#: second worker then starts above 50 files (at 5 ms per file: above 120).
+WORKER_START_SECONDS = 0.3
 WORKER_MEMORY_MB = 1024
 WORKER_CPU_SECONDS = 120  # per chunk (LimitedPool renews the budget for each task): ~64 files of ~5 ms
 _PRELOAD = ["xlsheet.county.check", "xlsheet.validation.engine", "xlsheet.workbook.reader"]
