@@ -71,7 +71,7 @@ def test_parallel_jobs_give_the_same_result(batch, tmp_path, monkeypatch):
     import importlib
 
     workers = importlib.import_module("xlsheet.county.workers")
-    monkeypatch.setattr(workers, "MIN_UNITS_PER_WORKER", 1)  # two workers even for a small batch
+    monkeypatch.setattr(workers, "worker_count", lambda units, jobs, *a, **k: jobs)  # as many workers as asked
     one = rollup([batch.folder], tmp_path / "a.xlsx", year=2024)
     two = rollup([batch.folder], tmp_path / "b.xlsx", year=2024, jobs=2)
     assert one.values == two.values
@@ -318,3 +318,61 @@ def test_rollup_messages_name_formats_in_chinese_and_explain_an_empty_or_stock_s
     assert main(["rollup", str(folder), "-o", str(tmp_path / "2024.xlsx")]) == 0
     out = capsys.readouterr().out
     assert "没有可计入汇总的单位" not in out and "跨层级可能重复计算" in out
+
+
+def test_worker_count_adds_a_worker_only_while_it_saves_more_than_it_costs():
+    from xlsheet.county.workers import worker_count
+
+    def modelled(n, k, c, w):  # the checks shared by k workers, plus what each extra worker costs
+        return n * c / k + (k - 1) * w
+
+    for c, w in ((0.012, 0.12), (0.005, 0.12), (0.02, 0.3)):
+        for n in (0, 1, 5, 19, 20, 21, 48, 49, 50, 100, 200, 1000, 20000):
+            for jobs in (1, 2, 3, 8):
+                for cpus in (1, 2, 4, 16):
+                    k = worker_count(n, jobs, cpus, unit_seconds=c, start_seconds=w)
+                    assert 1 <= k <= max(1, min(jobs, cpus))
+                    best = min(range(1, max(1, min(jobs, cpus)) + 1), key=lambda j: (modelled(n, j, c, w), j))
+                    assert k == best, (n, jobs, cpus, c, w)
+    # two workers from 2·W/c files on: 20 files at 12 ms and 0.12 s per worker, 48 at 5 ms
+    assert [worker_count(n, 2, 2, unit_seconds=0.012, start_seconds=0.12) for n in (20, 21)] == [1, 2]
+    assert [worker_count(n, 2, 2, unit_seconds=0.005, start_seconds=0.12) for n in (48, 49)] == [1, 2]
+
+
+def test_a_short_batch_keeps_one_worker_whatever_jobs_says(template, tmp_path, monkeypatch):
+    import importlib
+
+    workers = importlib.import_module("xlsheet.county.workers")
+    sizes = []
+
+    class Recording(workers.LimitedPool):
+        def __init__(self, jobs=1, **kw):
+            sizes.append(jobs)
+            super().__init__(jobs, **kw)
+
+    monkeypatch.setattr(workers, "LimitedPool", Recording)
+    for i in range(3):
+        template.emit(tmp_path / f"u{i}.xlsx", agency=f"第{i}局", factor=i + 1)
+    roll = rollup([tmp_path], tmp_path / "out" / "s.xlsx", year=2024, jobs=4)
+    assert sizes == [1] and len(roll.summed) == 3
+
+
+def test_status_rows_escape_text_as_the_standard_library_does():
+    from xml.sax.saxutils import escape as sax_escape
+
+    from xlsheet.county.write import escape
+
+    for text in ("a & b < c > d", "&amp; already", "<t>", "\"'引号'\"", "公式 =SUM(A1)", "", "&&<<>>"):
+        assert escape(text) == sax_escape(text)
+
+
+def test_chunks_keep_the_file_order_and_shrink_to_single_files():
+    from xlsheet.county.workers import chunk_size, plan_chunks
+
+    for n, jobs in ((1, 1), (20, 2), (200, 1), (200, 2), (1000, 2), (20000, 8)):
+        chunks = plan_chunks(list(range(n)), jobs)
+        assert [i for c in chunks for i in c] == list(range(n))
+        sizes = [len(c) for c in chunks]
+        assert sizes[0] == chunk_size(n, jobs) and max(sizes) <= 64
+        assert all(a >= b for a, b in zip(sizes, sizes[1:]))  # never a big chunk after a small one
+        assert sizes[-jobs:] == [1] * min(jobs, len(sizes))  # the workers' last tasks are one file each

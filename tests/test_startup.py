@@ -5,10 +5,14 @@ import os
 import subprocess
 import sys
 import tomllib
+from pathlib import Path
+
+import pytest
 
 from tests.conftest import EXAMPLES
 from xlsheet import tomlcache
 
+ROOT = Path(__file__).resolve().parent.parent
 SPEC = os.path.join(os.path.dirname(tomlcache.__file__), "spec", "data", "v2021.toml")
 
 
@@ -65,3 +69,41 @@ def test_only_the_format_in_use_is_built(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env=dict(os.environ, XDG_CACHE_HOME=str(tmp_path)))
     assert proc.stdout.strip() == "1", proc.stderr
+
+
+def _parts(path) -> dict:
+    """The package's parts, with what differs between two runs of the same roll-up (the time) masked."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n).decode("utf-8") for n in z.namelist()}
+    stamp = re.compile(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*|生成时间 \d{4}-\d\d-\d\d \d\d:\d\d")
+    return {n: stamp.sub(lambda m: m.group(1) or "生成时间", text) for n, text in parts.items()}
+
+
+def test_the_cli_loads_openpyxl_without_numpy_and_writes_the_same_workbook(tmp_path):
+    """openpyxl imports numpy (≈ 140 ms) only to accept numpy scalars; the CLI hides it from openpyxl.  The roll-up
+    written that way is the same package, part for part, as one written with numpy loaded into openpyxl."""
+    pytest.importorskip("numpy")
+    from benchmarks.unitgen import make_batch
+
+    make_batch(tmp_path / "units", 24, seed=7, keep_values=False)
+    run = ("import sys\n{pre}from xlsheet.cli import main\n"
+           "code = main(['rollup', {units!r}, '-o', {out!r}, '--jobs', '1'])\n"
+           "import openpyxl\n"
+           "print(openpyxl.NUMPY, 'numpy' in sys.modules)\n"
+           "import numpy\n"  # importable afterwards, for anyone else in the process
+           "sys.exit(code)\n")
+    outs = {}
+    for label, pre in (("hidden", ""), ("numpy", "import numpy\n")):
+        out = str(tmp_path / f"{label}.xlsx")
+        code = run.format(pre=pre, units=str(tmp_path / "units"), out=out)
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+        assert proc.returncode == 0, proc.stderr
+        outs[label] = (proc.stdout.strip().splitlines()[-1], _parts(out))
+    assert outs["hidden"][0] == "False False" and outs["numpy"][0] == "True True"
+    hidden, with_numpy = outs["hidden"][1], outs["numpy"][1]
+    assert sorted(hidden) == sorted(with_numpy) and any("comments" in n for n in hidden)  # stock-cell notes
+    for name in hidden:
+        assert hidden[name] == with_numpy[name], name

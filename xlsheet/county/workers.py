@@ -2,9 +2,10 @@
 
 Contract: every unit comes back exactly once, in input order, with a status — a unit whose worker crashes (native
 abort, memory limit), exceeds its CPU budget or hangs becomes an ``unreadable`` unit with the reason, and the batch
-goes on.  Files are sent in chunks (one round trip for many small files) through a sliding window, so the parent
-holds only a few chunks' results at a time and ``--jobs N`` pays the process start-up once, not per file.  When a
-chunk fails, its files are retried one per task, so only the culprit is lost.
+goes on.  Files are sent in chunks (one round trip for many small files; shrinking towards the end so the workers
+finish together) through a sliding window, so the parent holds only a few chunks' results at a time and ``--jobs N``
+pays the process start-up once, not per file.  When a chunk fails, its files are retried one per task, so only the
+culprit is lost.
 """
 from __future__ import annotations
 
@@ -13,13 +14,21 @@ from collections import deque
 from typing import Callable, Iterator
 
 from ..errors import XlsheetError
-from ..isolation import IsolatedFailure, LimitedPool
+from ..isolation import IsolatedFailure, LimitedPool, cpu_count
 from .check import check_chunk, check_chunk_in_worker
 from .units import Unit
 
 UNIT_TIMEOUT = 90.0  # seconds one file may take on its own (a hostile file, retried alone)
 CHUNK_SECONDS_PER_UNIT = 2.0  # a chunk's wall-clock budget per file on top of UNIT_TIMEOUT (normal: ~5 ms)
-MIN_UNITS_PER_WORKER = 500  # measured here: 2 workers lose at 200 files, win at 2,000
+#: Expected CPU seconds to check one ordinary unit file in a warm worker (measured here: ≈ 12 ms; lower it with
+#: the checks' speed, and the break-even below moves with it).
+UNIT_SECONDS = 0.012
+#: What one more worker costs the batch's wall clock: its fork and first-file warm-up, and its share of the
+#: cores the parent needs (pool threads, the writer's import).  Measured here (2 cores shared with two other busy
+#: jobs, whole process, medians of 7–9 interleaved runs): 1 vs 2 workers tie at 20 files, tie or 2 lose 5 % at 50,
+#: 2 win by a third at 100 — ≈ 0.2–0.35 s.  The upper value keeps ``--jobs 2`` from losing on a busy machine; a
+#: second worker then starts above 50 files (at 5 ms per file: above 120).
+WORKER_START_SECONDS = 0.3
 WORKER_MEMORY_MB = 1024
 WORKER_CPU_SECONDS = 120  # per chunk (LimitedPool renews the budget for each task): ~64 files of ~5 ms
 _PRELOAD = ["xlsheet.county.check", "xlsheet.validation.engine", "xlsheet.workbook.reader"]
@@ -32,18 +41,50 @@ def chunk_size(n: int, jobs: int) -> int:
     return max(1, min(64, n // (jobs * 4)))
 
 
+def plan_chunks(todo: list[int], jobs: int) -> list[list[int]]:
+    """``todo`` cut into consecutive chunks, each :func:`chunk_size` of what is left after it: the chunks shrink
+    towards the end (to single files), so the workers finish within about one file of each other instead of one
+    idling while another does a last chunk of up to 64 files."""
+    chunks, k = [], 0
+    while k < len(todo):
+        size = chunk_size(len(todo) - k, jobs)
+        chunks.append(todo[k:k + size])
+        k += size
+    return chunks
+
+
+def worker_count(units: int, jobs: int, cpus: int | None = None, *, unit_seconds: float = UNIT_SECONDS,
+                 start_seconds: float = WORKER_START_SECONDS) -> int:
+    """How many workers check ``units`` files soonest: at most ``jobs`` and at most ``cpus`` (default: the CPUs this
+    process may use; more workers than cores only share them), at least 1.  With ``k`` workers the checks take
+    ``units * unit_seconds / k``; the ``k+1``-th worker saves ``units * unit_seconds / (k * (k + 1))`` and costs
+    ``start_seconds``, so it is added only while it saves more than it costs — ``--jobs N`` is then never slower
+    than ``--jobs 1`` by design, and a short batch keeps one worker."""
+    cap = max(1, min(int(jobs), cpus if cpus is not None else cpu_count()))
+    work = max(0, units) * unit_seconds
+    k = 1
+    while k < cap and work / (k * (k + 1)) > start_seconds:
+        k += 1
+    return k
+
+
 def _failed(unit: Unit, exc: IsolatedFailure) -> Unit:
     unit.status, unit.reason = "unreadable", str(exc)
     return unit
 
 
 def check_units(units: list[Unit], jobs: int = 1, *, isolate: bool = True, totals: bool = False,
-                progress: Progress | None = None) -> Iterator[tuple[int, Unit]]:
+                progress: Progress | None = None, started: Callable[[], None] | None = None
+                ) -> Iterator[tuple[int, Unit]]:
     """Yield ``(index, checked unit)`` for every unit of ``units`` still to check (status ``pending``; units
     already ``skipped`` are left alone), in input order.  ``isolate=False`` runs in this
-    process (only for trusted files: a native crash would end the caller)."""
+    process (only for trusted files: a native crash would end the caller).  ``started()`` is called once the
+    workers are running and have their first files (the caller's own work can then overlap theirs)."""
     todo = [i for i, u in enumerate(units) if u.status == "pending"]
     total, done = len(todo), 0
+    if started is not None and (not isolate or not todo):
+        started()
+        started = None
     if not isolate:
         for i in todo:
             yield i, check_chunk([(units[i].path, units[i].name)], totals)[0]
@@ -51,11 +92,9 @@ def check_units(units: list[Unit], jobs: int = 1, *, isolate: bool = True, total
             if progress:
                 progress(done, total)
         return
-    # An extra worker pays for its start (fork, warm-up, a share of the parent's time) only with enough files to
-    # share: below MIN_UNITS_PER_WORKER files each, fewer workers are used, so --jobs N is never slower than 1.
-    jobs = max(1, min(jobs, total // MIN_UNITS_PER_WORKER))
-    size = chunk_size(total, jobs)
-    chunks = deque(todo[k:k + size] for k in range(0, total, size))
+    jobs = worker_count(total, jobs)
+    size = chunk_size(total, jobs)  # the largest chunk (the first)
+    chunks = deque(plan_chunks(todo, jobs))
     if "forkserver" in multiprocessing.get_all_start_methods():
         multiprocessing.get_context("forkserver").set_forkserver_preload(_PRELOAD)  # workers start warm
     pool = LimitedPool(jobs, memory_mb=WORKER_MEMORY_MB, cpu_seconds=WORKER_CPU_SECONDS,
@@ -69,6 +108,9 @@ def check_units(units: list[Unit], jobs: int = 1, *, isolate: bool = True, total
                 chunk = chunks.popleft()
                 items = [(units[i].path, units[i].name) for i in chunk]
                 inflight.append((chunk, pool.submit(check_chunk_in_worker, items, totals)))
+            if started is not None:
+                started()
+                started = None
             chunk, future = inflight.popleft()
             try:
                 results = list(zip(chunk, pool.result(future)))

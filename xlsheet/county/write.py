@@ -12,7 +12,6 @@ import datetime as dt
 import os
 import re
 import zipfile
-from xml.sax.saxutils import escape
 
 from ..fileio import atomic_write
 from ..spec import spec_for_year
@@ -26,6 +25,12 @@ HEADERS = ["序号", "文件", "机关", "年度", "状态", "错误", "警告",
 WIDTHS = [6, 36, 30, 7, 14, 6, 6, 9, 90, 50]
 FIRST_ROW = 5  # rows 1–4: title, counts, problems, headers
 _ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")  # Excel would decode a literal "_x000B_" on reading
+
+
+def escape(text: str) -> str:
+    """XML character data: ``&``, ``<`` and ``>`` escaped (what ``xml.sax.saxutils.escape`` does, without importing
+    it: it pulls in ``urllib.request``, ≈ 20 ms of importing for one function)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def clean_text(value: str) -> tuple[str, int]:
