@@ -18,12 +18,13 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 
+from .lazyre import lazy
 from .record import FrozenRecord, _set
 
 # What clerks paste into number cells besides ASCII spaces.
 _SPACES = "\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff\t\r\n "
 _UNITS = ("万元", "件", "条", "项", "个", "次")
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_NUMBER = lazy(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 MAX_MAGNITUDE = 10 ** 15
 _MAX_NUMBER_TEXT = 40
 _OUT_OF_RANGE = "数值超出可处理的范围"

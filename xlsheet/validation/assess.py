@@ -14,11 +14,12 @@ import re
 import unicodedata
 from decimal import Decimal
 
+from ..lazyre import lazy
 from ..record import Record
 from ..report import Report
 from ..values import CellValue, State
 
-_YUAN = re.compile(r"^([+]?\d+(?:\.\d+)?)元$")
+_YUAN = lazy(r"^([+]?\d+(?:\.\d+)?)元$")
 _ZERO_AS_PUBLISHED = "已发布报告中为空白，按 0 核对"
 
 
