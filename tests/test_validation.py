@@ -466,3 +466,23 @@ def test_sum_checks_of_the_two_formats_are_their_own():
         return [(c.rule.id, c.instance, c.keys) for c in sum_checks(load_spec(fmt))]
 
     assert terms("v2019") != terms("v2021")  # 表三's result rows differ between the formats
+
+
+def test_jurisdiction_prefix_is_what_the_regex_captures():
+    """checks_text._jurisdiction walks the agency name by hand (the regex costs a compile in every validation); it
+    must give what ``_JURIS`` captures, for real names and for random strings of the characters that matter."""
+    import random
+
+    from xlsheet.validation.checks_text import _JURIS, _jurisdiction
+
+    def by_regex(text):
+        m = _JURIS.match(text)
+        return m.group(1) if m else ""
+
+    names = ["淄博市张店区残疾人联合会", "示例市示例区人民政府办公室", "广西壮族自治区南宁市青秀区教育局", "某某县",
+             "北京市", "内蒙古自治区阿拉善盟阿拉善左旗巴彦浩特镇", "某市某某街道办事处", "省", "", "ABC市", "市市市区"]
+    alphabet = "淄博张店示例某人政府局省市州盟区县旗镇乡街道自治aB1（ 　"
+    rng = random.Random(14)
+    names += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24))) for _ in range(20000)]
+    for name in names:
+        assert _jurisdiction(name) == by_regex(name), name

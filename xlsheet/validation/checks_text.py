@@ -10,8 +10,9 @@ import re
 from ..lazyre import lazy
 from .registry import check
 
-# Longest chain of jurisdiction segments: 淄博市张店区残疾人联合会 → 淄博市张店区.
+# Longest chain of jurisdiction segments: 淄博市张店区残疾人联合会 → 淄博市张店区 (see _jurisdiction).
 _JURIS = lazy(r"^((?:[\u4e00-\u9fa5]{1,8}?(?:自治区|自治州|自治县|省|市|州|盟|区|县|旗|镇|乡|街道))+)")
+_JURIS_SUFFIXES = ("自治区", "自治州", "自治县", "省", "市", "州", "盟", "区", "县", "旗", "镇", "乡", "街道")
 _ORG_SUFFIX = r"(?:服务中心|中心|局|委员会|办公室|联合会|人民政府|政府|院|所|站|队|厅|处|委|办)"
 _SELF = {"局": "局", "委": "委", "中心": "中心", "会": "会", "院": "院"}
 
@@ -118,6 +119,7 @@ _T4_PHRASES = [
             "行政诉讼总计（未经复议直接起诉与复议后起诉之和）"),
 ]
 _UPHELD = lazy(r"均(?:获|被|予)?维持|全部(?:被|获)?维持|未被纠错|无被纠错|没有被纠错|未被(?:撤销|确认违法)")
+_UPHELD_NEEDLES = ("维持", "纠错", "未被")  # every alternative holds one
 _NO_LITIGATION = lazy(r"未(?:发生|出现|收到|有)[^。；]{0,10}?(?:行政复议|行政诉讼|复议|诉讼)")
 _T4_GROUPS = {"review": "行政复议", "direct": "未经复议直接起诉", "after_review": "复议后起诉"}
 
@@ -200,7 +202,7 @@ def text_t4_upheld(rule, ctx):
     if not open_cases:
         return
     for f, text in _texts(ctx):
-        m = _UPHELD.search(text)
+        m = _UPHELD.search(text) if any(n in text for n in _UPHELD_NEEDLES) else None
         if m:
             yield ctx.finding(rule, location=_loc(ctx, f), phrase=_sentence(text, m), cases="、".join(open_cases))
 
@@ -243,8 +245,22 @@ def text_no_litigation(rule, ctx):
 
 
 def _jurisdiction(agency: str) -> str:
-    m = _JURIS.match(agency)
-    return m.group(1) if m else ""
+    """What ``_JURIS.match(agency)`` captures ("" for no match), without compiling it (its CJK range costs ~1 ms
+    to compile, in every validation).  The regex's search order, step by step: each segment is the fewest (1–8)
+    CJK characters followed by a suffix; segments repeat while one follows, and nothing after the repetition can
+    fail, so the engine never backtracks into an earlier segment.  tests/test_validation.py compares the two."""
+    end, n = 0, len(agency)
+    while True:
+        seg = None
+        for k in range(1, 9):
+            if end + k > n or not "\u4e00" <= agency[end + k - 1] <= "\u9fa5":
+                break
+            seg = next((end + k + len(s) for s in _JURIS_SUFFIXES if agency.startswith(s, end + k)), None)
+            if seg is not None:
+                break
+        if seg is None:
+            return agency[:end]
+        end = seg
 
 
 @check("text_other_agency")
@@ -316,11 +332,15 @@ def text_wrong_year(rule, ctx):
 
 _PLACEHOLDERS = lazy(
     r"下载\s*[（(]\s*[)）]|[（(]\s*[)）]|(?:电话|地址|邮编|网址|传真|邮箱)[：:]\s*(?=[，。；,;、）)]|$)|[Xx×＿_]{3,}")
+#: Every alternative of _PLACEHOLDERS holds one of these: a text with none is not searched (nor the pattern compiled).
+_PLACEHOLDER_NEEDLES = ("(", "（", "电话", "地址", "邮编", "网址", "传真", "邮箱", "X", "x", "×", "＿", "_")
 
 
 @check("text_placeholder")
 def text_placeholder(rule, ctx):
     for f, text in _texts(ctx):
+        if not any(n in text for n in _PLACEHOLDER_NEEDLES):
+            continue
         for m in _PLACEHOLDERS.finditer(text):
             yield ctx.finding(rule, location=_loc(ctx, f), field=f.label, found=_sentence(text, m))
             break

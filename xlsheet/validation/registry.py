@@ -1,7 +1,7 @@
 """Check functions by catalogue ``kind``.  A check takes (rule, context) and yields Findings."""
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from ..record import Record
 from ..report import Location, Report
