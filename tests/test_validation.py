@@ -486,3 +486,20 @@ def test_jurisdiction_prefix_is_what_the_regex_captures():
     names += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24))) for _ in range(20000)]
     for name in names:
         assert _jurisdiction(name) == by_regex(name), name
+
+
+def test_xml_illegal_characters_are_found_in_every_text_the_printable_shortcut_skips():
+    """textsafe looks for XML-illegal characters only in unprintable text (str.isprintable): no character XML 1.0
+    ``Char`` excludes may be printable, and what is counted and removed is exactly what it excludes."""
+    from xlsheet.textsafe import clean_text, count_illegal
+
+    illegal = [c for c in range(0x110000) if not (c in (0x9, 0xA, 0xD) or 0x20 <= c <= 0xD7FF
+                                                  or 0xE000 <= c <= 0xFFFD or 0x10000 <= c <= 0x10FFFF)]
+    assert [hex(c) for c in illegal if chr(c).isprintable()] == []
+    everything = "".join(map(chr, range(0x110000)))
+    assert count_illegal(everything) == len(illegal)
+    excluded = set(illegal)
+    assert clean_text(everything) == "".join(chr(c) for c in range(0x110000) if c not in excluded)
+    for c in illegal:
+        assert count_illegal("机关" + chr(c)) == 1 and clean_text(f"机{chr(c)}关") == "机关"
+    assert count_illegal("示例区人民政府办公室") == 0 and clean_text("A１　b") == "A１　b"
