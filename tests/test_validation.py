@@ -503,3 +503,16 @@ def test_xml_illegal_characters_are_found_in_every_text_the_printable_shortcut_s
     for c in illegal:
         assert count_illegal("机关" + chr(c)) == 1 and clean_text(f"机{chr(c)}关") == "机关"
     assert count_illegal("示例区人民政府办公室") == 0 and clean_text("A１　b") == "A１　b"
+
+
+@pytest.mark.parametrize("text,flagged", [
+    ("本报告电子版可在门户网站下载（ ）。", True), ("详见附件( )。", True), ("联系电话：，地址：示例路1号。", True),
+    ("文号为XXX号。", True), ("签发人：___。", True), ("网址：http://www.example.gov.cn。", False),
+    ("全年组织培训2次（线上1次）。", False), ("无。", False),
+])
+def test_placeholders_each_kind(text, flagged):
+    """One text per alternative of the placeholder pattern (each holds one of the characters or words that let a
+    text be searched at all), and texts that must pass."""
+    report = clean()
+    report.narrative["s5"] = text
+    assert ("TEXT-PLACEHOLDER" in _ids(validate(report))) is flagged
