@@ -78,3 +78,50 @@ def test_loader_rejects_overlapping_cells():
 def test_loader_rejects_unknown_kind():
     with pytest.raises(SpecError, match="kind"):
         parse_spec(_minimal([{"key": "r", "cells": [{"text": "a"}, {"input": "x", "kind": "money"}]}]))
+
+
+def test_spec_and_report_objects_keep_value_semantics(tmp_path):
+    """The model classes are hand-written records (xlsheet.record), not dataclasses: equality by fields, hashing of
+    the frozen ones, refusal to assign, ``replace`` and pickling must behave as the dataclasses did."""
+    import copy
+    import dataclasses
+    import pickle
+
+    from xlsheet.spec.loader import _raw
+    from xlsheet.validation.engine import validate
+    from xlsheet.workbook.reader import read
+    from tests.conftest import EXAMPLES
+
+    spec = load_spec("v2021")
+    again = parse_spec(_raw("v2021"))
+    assert again is not spec and again == spec and hash(again) == hash(spec)
+    assert again != load_spec("v2019") and spec != "v2021"
+    cell = spec.table("t3").rows[3].cells[-1]
+    assert repr(cell).startswith("Cell(row=3, col=") and f"key={cell.key!r}" in repr(cell)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        cell.key = "t3.x"
+    with pytest.raises(AttributeError):
+        del spec.format
+    moved = cell.replace(row=cell.row + 1)
+    assert moved != cell and moved.key == cell.key and moved.row == cell.row + 1
+    with pytest.raises(TypeError):
+        cell.replace(nonsense=1)
+    field = spec.fields[cell.key]
+    field.describe()  # fills the cached label
+    for obj in (spec, cell, field, spec.meta[0], spec.narrative[0]):
+        assert pickle.loads(pickle.dumps(obj)) == obj and copy.deepcopy(obj) == obj
+    assert pickle.loads(pickle.dumps(field)).describe(2024) == field.describe(2024)
+
+    report = read(EXAMPLES / "demo_2024.xlsx")
+    result = validate(report)
+    assert read(EXAMPLES / "demo_2024.xlsx") == report
+    clone = pickle.loads(pickle.dumps(result))
+    assert clone == result and clone.findings == result.findings and clone.report.values == report.values
+    with pytest.raises(TypeError):
+        hash(report)  # mutable, like the dataclass: not hashable
+    findings = validate(read(next(EXAMPLES.glob("002_*.xlsx")))).findings
+    finding = findings[0]
+    assert {finding, finding.replace()} == {finding} and pickle.loads(pickle.dumps(findings)) == findings
+    assert finding.replace(message="x") != finding
+    report.problems.append("x")
+    assert read(EXAMPLES / "demo_2024.xlsx") != report

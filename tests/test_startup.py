@@ -107,3 +107,21 @@ def test_the_cli_loads_openpyxl_without_numpy_and_writes_the_same_workbook(tmp_p
     assert sorted(hidden) == sorted(with_numpy) and any("comments" in n for n in hidden)  # stock-cell notes
     for name in hidden:
         assert hidden[name] == with_numpy[name], name
+
+
+def test_validate_path_builds_no_dataclasses(tmp_path):
+    """Each @dataclass compiles generated methods when its module is imported (1–2 ms a class); the classes the
+    validate command imports are xlsheet.record classes instead.  Lists any dataclass in an xlsheet module loaded
+    by the command."""
+    code = ("import sys, io, contextlib, dataclasses\n"
+            "from xlsheet.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            f"    main(['validate', {str(EXAMPLES / 'demo_2024.xlsx')!r}])\n"
+            "found = sorted(f'{name}.{k}' for name, m in list(sys.modules.items()) if name.startswith('xlsheet')\n"
+            "               for k, v in vars(m).items() if isinstance(v, type) and dataclasses.is_dataclass(v)\n"
+            "               and v.__module__ == name)\n"
+            "print(','.join(found))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=dict(os.environ, XDG_CACHE_HOME=str(tmp_path)))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == ""

@@ -466,3 +466,53 @@ def test_sum_checks_of_the_two_formats_are_their_own():
         return [(c.rule.id, c.instance, c.keys) for c in sum_checks(load_spec(fmt))]
 
     assert terms("v2019") != terms("v2021")  # 表三's result rows differ between the formats
+
+
+def test_jurisdiction_prefix_is_what_the_regex_captures():
+    """checks_text._jurisdiction walks the agency name by hand (the regex costs a compile in every validation); it
+    must give what ``_JURIS`` captures, for real names and for random strings of the characters that matter."""
+    import random
+
+    from xlsheet.validation.checks_text import _JURIS, _jurisdiction
+
+    def by_regex(text):
+        m = _JURIS.match(text)
+        return m.group(1) if m else ""
+
+    names = ["淄博市张店区残疾人联合会", "示例市示例区人民政府办公室", "广西壮族自治区南宁市青秀区教育局", "某某县",
+             "北京市", "内蒙古自治区阿拉善盟阿拉善左旗巴彦浩特镇", "某市某某街道办事处", "省", "", "ABC市", "市市市区"]
+    alphabet = "淄博张店示例某人政府局省市州盟区县旗镇乡街道自治aB1（ 　"
+    rng = random.Random(14)
+    names += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24))) for _ in range(20000)]
+    for name in names:
+        assert _jurisdiction(name) == by_regex(name), name
+
+
+def test_xml_illegal_characters_are_found_in_every_text_the_printable_shortcut_skips():
+    """textsafe looks for XML-illegal characters only in unprintable text (str.isprintable): no character XML 1.0
+    ``Char`` excludes may be printable, and what is counted and removed is exactly what it excludes."""
+    from xlsheet.textsafe import clean_text, count_illegal
+
+    illegal = [c for c in range(0x110000) if not (c in (0x9, 0xA, 0xD) or 0x20 <= c <= 0xD7FF
+                                                  or 0xE000 <= c <= 0xFFFD or 0x10000 <= c <= 0x10FFFF)]
+    assert [hex(c) for c in illegal if chr(c).isprintable()] == []
+    everything = "".join(map(chr, range(0x110000)))
+    assert count_illegal(everything) == len(illegal)
+    excluded = set(illegal)
+    assert clean_text(everything) == "".join(chr(c) for c in range(0x110000) if c not in excluded)
+    for c in illegal:
+        assert count_illegal("机关" + chr(c)) == 1 and clean_text(f"机{chr(c)}关") == "机关"
+    assert count_illegal("示例区人民政府办公室") == 0 and clean_text("A１　b") == "A１　b"
+
+
+@pytest.mark.parametrize("text,flagged", [
+    ("本报告电子版可在门户网站下载（ ）。", True), ("详见附件( )。", True), ("联系电话：，地址：示例路1号。", True),
+    ("文号为XXX号。", True), ("签发人：___。", True), ("网址：http://www.example.gov.cn。", False),
+    ("全年组织培训2次（线上1次）。", False), ("无。", False),
+])
+def test_placeholders_each_kind(text, flagged):
+    """One text per alternative of the placeholder pattern (each holds one of the characters or words that let a
+    text be searched at all), and texts that must pass."""
+    report = clean()
+    report.narrative["s5"] = text
+    assert ("TEXT-PLACEHOLDER" in _ids(validate(report))) is flagged

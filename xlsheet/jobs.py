@@ -6,10 +6,10 @@ subclasses for bad input (a complete Chinese message) and never prints.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ReportBlockedError
+from .record import Record
 
 #: What a refused report tells each kind of user to do next.
 HINT_CLI = "请改正后再生成；如确需先出草稿，可加 --force。"
@@ -130,15 +130,18 @@ def report(src, out=None, *, force: bool = False, overwrite: bool = False, chart
     return path, result
 
 
-@dataclass
-class RunOutcome:
+class RunOutcome(Record):
     """What :func:`run` produced: the result and the files written (``docx`` is None when refused)."""
 
-    result: object
-    checked: Path
-    findings_json: Path
-    docx: Path | None = None
-    replaced: list[Path] = field(default_factory=list)
+    _fields = ("result", "checked", "findings_json", "docx", "replaced")
+
+    def __init__(self, result: object, checked: Path, findings_json: Path, docx: Path | None = None,
+                 replaced: list[Path] | None = None):
+        self.result = result
+        self.checked = checked
+        self.findings_json = findings_json
+        self.docx = docx
+        self.replaced = [] if replaced is None else replaced
 
 
 def run(src, out_dir, previous=None) -> RunOutcome:
@@ -180,13 +183,16 @@ def mark(src, out, previous=None, *, result=None) -> Path:
     return Path(path)
 
 
-@dataclass
-class NewBook:
-    """What :func:`new_book` wrote: the workbook and the carry-over cells it prefilled from last year's."""
+class NewBook(Record):
+    """What :func:`new_book` wrote: the workbook and the carry-over cells it prefilled from last year's;
+    ``removed_chars``: characters XML cannot hold (a pasted vertical tab…) removed from the texts written."""
 
-    path: Path
-    carried: list[str] = field(default_factory=list)
-    removed_chars: int = 0  # characters XML cannot hold (a pasted vertical tab…) removed from the texts written
+    _fields = ("path", "carried", "removed_chars")
+
+    def __init__(self, path: Path, carried: list[str] | None = None, removed_chars: int = 0):
+        self.path = path
+        self.carried = [] if carried is None else carried
+        self.removed_chars = removed_chars
 
 
 #: Why :func:`new_book` needs an agency, unless the caller says it in its own terms.
@@ -230,18 +236,21 @@ def new_book(out, year: int, agency: str | None = None, *, previous=None, varian
                    removed_chars=count_illegal(agency, prefill))
 
 
-@dataclass
-class CountyOutcome:
+class CountyOutcome(Record):
     """What :func:`county` produced: the roll-up (its ``summary()``), its workbook, and the county's DOCX or, when
     the rolled-up workbook still has errors (typically the county's own narrative is blank), the refusal and, when
     asked for, the draft (forced, marked 草稿 on every page)."""
 
-    rollup: object
-    workbook: Path
-    result: object
-    docx: Path | None = None
-    refused: str | None = None
-    draft: Path | None = None
+    _fields = ("rollup", "workbook", "result", "docx", "refused", "draft")
+
+    def __init__(self, rollup: object, workbook: Path, result: object, docx: Path | None = None,
+                 refused: str | None = None, draft: Path | None = None):
+        self.rollup = rollup
+        self.workbook = workbook
+        self.result = result
+        self.docx = docx
+        self.refused = refused
+        self.draft = draft
 
 
 def county(paths, out_dir, *, year: int | None = None, agency: str = "汇总", meta=None, narrative=None,

@@ -8,8 +8,9 @@ whitespace; a typo or a comma for 、 is still reported there.
 """
 from __future__ import annotations
 
-import re
 import unicodedata
+
+from .lazyre import lazy
 
 # Typos and local wordings seen in published reports → the official wording (compared after punctuation removal).
 KNOWN_VARIANTS = (
@@ -21,11 +22,11 @@ KNOWN_VARIANTS = (
     ("政府信息公开申请数", "政府信息公开申请数量"),
     ("数量量", "数量"),
 )
-_SPACE = re.compile(r"[\s\u3000\u00a0\u200b]+")
-_PUNCT = re.compile(r"[、，,.．。:：;；“”\"'‘’「」()（）〔〕\[\]【】<>《》/／·•\-－—_]")
+_SPACE = lazy(r"[\s\u3000\u00a0\u200b]+")
+_PUNCT = lazy(r"[、，,.．。:：;；“”\"'‘’「」()（）〔〕\[\]【】<>《》/／·•\-－—_]")
 _NUM = r"(?:[一二三四五六七八九十]{1,3}|\d{1,2})"
 # A leading enumerator: "(一)", "(6)" (brackets are half-width after NFKC), "一、", "1.", "1、"; never "2020年".
-_ENUM = re.compile(rf"^(?:\({_NUM}\)|{_NUM}[、.,:])+")
+_ENUM = lazy(rf"^(?:\({_NUM}\)|{_NUM}[、.,:])+")
 
 
 def flat(text: str | None) -> str:

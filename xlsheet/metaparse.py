@@ -5,7 +5,9 @@ import datetime as dt
 import re
 import unicodedata
 
-_DATE = re.compile(r"^(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?$")
+from .lazyre import lazy
+
+_DATE = lazy(r"^(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?$")
 
 
 def parse_year(raw: object) -> int | str | None:

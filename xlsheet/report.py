@@ -1,8 +1,7 @@
 """The typed Report model: what one annual-report workbook says, independent of where it was read from."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from .record import FrozenRecord, Record, _set
 from .spec import Spec
 from .values import BLANK, CellValue
 
@@ -16,13 +15,15 @@ def column_letter(col: int) -> str:
     return letters
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(FrozenRecord):
     """Where a value lives in the workbook (1-based row/column)."""
 
-    sheet: str
-    row: int
-    col: int
+    __slots__ = _fields = ("sheet", "row", "col")
+
+    def __init__(self, sheet: str, row: int, col: int):
+        _set(self, "sheet", sheet)
+        _set(self, "row", row)
+        _set(self, "col", col)
 
     @property
     def cell(self) -> str:
@@ -33,24 +34,30 @@ class Location:
         return f"{self.sheet}!{self.cell}"
 
 
-@dataclass
-class Report:
+class Report(Record):
     """One report.  ``values`` maps every input key of the spec (for the chosen variants) to a CellValue;
     ``meta`` holds parsed metadata (str / int / date, or None when empty; unparseable input stays a str);
     ``narrative`` holds the clerk's text ('' when empty); ``labels`` the label texts found in the workbook, keyed
     by (table, grid row, grid column); ``problems`` what could not be read, in Chinese; ``origin`` is "published" for a workbook imported from a
     published report."""
 
-    spec: Spec
-    variants: frozenset[str] = frozenset()
-    meta: dict[str, object] = field(default_factory=dict)
-    narrative: dict[str, str] = field(default_factory=dict)
-    values: dict[str, CellValue] = field(default_factory=dict)
-    locations: dict[str, Location] = field(default_factory=dict)
-    labels: dict[tuple[str, int, int], str] = field(default_factory=dict)
-    source: str | None = None
-    origin: str | None = None  # "published": imported from a published report (blanks read as published zeros)
-    problems: list[str] = field(default_factory=list)
+    _fields = ("spec", "variants", "meta", "narrative", "values", "locations", "labels", "source", "origin",
+               "problems")
+
+    def __init__(self, spec: Spec, variants: frozenset[str] = frozenset(), meta: dict[str, object] | None = None,
+                 narrative: dict[str, str] | None = None, values: dict[str, CellValue] | None = None,
+                 locations: dict[str, Location] | None = None, labels: dict[tuple[str, int, int], str] | None = None,
+                 source: str | None = None, origin: str | None = None, problems: list[str] | None = None):
+        self.spec = spec
+        self.variants = variants
+        self.meta = {} if meta is None else meta
+        self.narrative = {} if narrative is None else narrative
+        self.values = {} if values is None else values
+        self.locations = {} if locations is None else locations
+        self.labels = {} if labels is None else labels
+        self.source = source
+        self.origin = origin
+        self.problems = [] if problems is None else problems
 
     @property
     def year(self) -> int | None:

@@ -14,19 +14,21 @@ Every write path uses these helpers — ``new`` / ``new --from`` / ``import`` (t
 """
 from __future__ import annotations
 
-import re
+from .lazyre import lazy
 
 #: Everything outside XML 1.0 ``Char`` (#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]),
 #: written as the complement's ranges: the same set, but compiled in ~0.1 ms instead of ~5 ms (a negated class
-#: over the whole of Unicode makes the regex compiler build a large bitmap on every start).
-ILLEGAL = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]")
+#: over the whole of Unicode makes the regex compiler build a large bitmap on every start).  Compiled on first use.
+ILLEGAL = lazy("[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]")
 #: Excel's limit for the text of one cell.
 MAX_CELL_TEXT = 32767
 
 
 def clean_text(text: str) -> str:
     """``text`` without XML-illegal characters."""
-    return ILLEGAL.sub("", text)
+    # every illegal character is unprintable (Cc, Cs, or the noncharacters U+FFFE/U+FFFF, Cn): a printable text
+    # has none, and the pattern is compiled only for text that might
+    return text if text.isprintable() else ILLEGAL.sub("", text)
 
 
 def count_illegal(*values) -> int:
@@ -34,7 +36,7 @@ def count_illegal(*values) -> int:
     n = 0
     for v in values:
         if isinstance(v, str):
-            n += len(ILLEGAL.findall(v))
+            n += 0 if v.isprintable() else len(ILLEGAL.findall(v))  # see clean_text
         elif isinstance(v, dict):
             n += count_illegal(*v.values())
         elif isinstance(v, (list, tuple, set, frozenset)):

@@ -15,14 +15,16 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import Enum
+
+from .lazyre import lazy
+from .record import FrozenRecord, _set
 
 # What clerks paste into number cells besides ASCII spaces.
 _SPACES = "\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff\t\r\n "
 _UNITS = ("万元", "件", "条", "项", "个", "次")
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_NUMBER = lazy(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 MAX_MAGNITUDE = 10 ** 15
 _MAX_NUMBER_TEXT = 40
 _OUT_OF_RANGE = "数值超出可处理的范围"
@@ -35,14 +37,17 @@ class State(str, Enum):
     TEXT = "text"
 
 
-@dataclass(frozen=True)
-class CellValue:
+class CellValue(FrozenRecord):
     """One cell as read: its state (blank / zero / number / text), the number, the raw value and a note."""
 
-    state: State
-    number: int | Decimal | None = None
-    raw: object = None
-    note: str | None = None
+    __slots__ = _fields = ("state", "number", "raw", "note")
+
+    def __init__(self, state: State, number: int | Decimal | None = None, raw: object = None,
+                 note: str | None = None):
+        _set(self, "state", state)
+        _set(self, "number", number)
+        _set(self, "raw", raw)
+        _set(self, "note", note)
 
     @property
     def is_number(self) -> bool:

@@ -1,13 +1,13 @@
 """``xlsheet report`` and ``xlsheet run``: the official DOCX, and the whole job on one workbook."""
 from __future__ import annotations
 
-from .. import jobs
 from .common import overwrite_option
 
 
 def _cmd_report(args) -> int:
     from pathlib import Path
 
+    from .. import jobs
     from ..errors import XlsheetError
 
     also = tuple(kind for kind in ("html", "pdf") if getattr(args, kind))
@@ -27,6 +27,7 @@ def _cmd_report(args) -> int:
 
 def _cmd_run(args) -> int:
     """The main job on one workbook: validate, write the validation report (sheet + JSON), generate the DOCX."""
+    from .. import jobs
     from ..validation.render_text import render_text
 
     outcome = jobs.run(args.file, args.out)

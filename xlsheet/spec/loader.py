@@ -75,34 +75,40 @@ def _place_table(tkey: str, raw: dict) -> Table:
 
 
 def _fields(table: Table) -> list[Field]:
-    """Describe each input cell by the labels that cover its row (left) and its column (header rows above)."""
+    """Describe each input cell by the labels that cover its row (left) and its column (the nearest run of header
+    rows above it)."""
     out = []
+    grid = table._grid  # (grid row, column) → the cell covering it (Table.covering)
+    header_rows: list[int] = []  # the last run of consecutive header rows seen so far
+    in_header = False
     for row in table.rows:
+        if row.role == "header":
+            if not in_header:
+                header_rows = []
+            header_rows.append(row.index)
+            in_header = True
+            continue
+        in_header = False
         if row.role != "data":
             continue
         labels = []
         for c in range(table.ncols):
-            cell = table.covering(row.index, c)
-            if cell and cell.text and cell.describe and cell.label() not in labels and not cell.is_input:
-                labels.append(cell.label())
-        header_rows = []
-        for prev in () if row.inline else reversed(table.rows[: row.index]):
-            if prev.role == "header":
-                header_rows.insert(0, prev.index)
-            elif header_rows:
-                break
+            cell = grid.get((row.index, c))
+            # a label cell (no key); its label() is its text, as no year is given
+            if cell and cell.text and cell.describe and cell.key is None and cell.text not in labels:
+                labels.append(cell.text)
+        row_label = " ".join(labels)
         for cell in row.cells:
-            if not cell.is_input:
+            if cell.key is None:
                 continue
             col_labels = []
-            for hr in header_rows:
-                hc = table.covering(hr, cell.col)
+            for hr in () if row.inline else header_rows:
+                hc = grid.get((hr, cell.col))
                 if hc and hc.text and hc.describe and hc.text not in col_labels:
                     col_labels.append(hc.text)
             col_key = cell.key.split(".")[-1] if row.key else cell.key.split(".", 1)[1]
-            out.append(Field(key=cell.key, table=table.key, row_key=row.key, col_key=col_key, kind=cell.kind,
-                             unit=cell.unit, stock=cell.stock, row_label=" ".join(labels),
-                             column_label=" ".join(col_labels), cell=cell, variant=row.variant))
+            out.append(Field(cell.key, table.key, row.key, col_key, cell.kind, cell.unit, cell.stock, row_label,
+                             " ".join(col_labels), cell, row.variant))
     return out
 
 

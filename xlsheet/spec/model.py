@@ -6,27 +6,37 @@ Coordinates are 0-based grid positions inside one official table (row 0 = the ta
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
+
+from ..record import FrozenRecord, _set
 
 KINDS = ("count", "delta", "amount")
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One cell of the official grid: a label (``text``) or an input (``key``), with its merge."""
+class Cell(FrozenRecord):
+    """One cell of the official grid: a label (``text``) or an input (``key``), with its merge.
 
-    row: int
-    col: int
-    rowspan: int = 1
-    colspan: int = 1
-    text: str | None = None
-    key: str | None = None  # full input key, e.g. "t3.new.natural"
-    kind: str | None = None  # count | delta | amount
-    unit: str | None = None
-    unit_in_cell: bool = False  # print the unit inside the value cell (V2019 采购总金额 "104.85万元")
-    stock: bool = False  # a stock figure: must not be summed blindly in a roll-up
-    describe: bool = True  # include this label when describing an input cell to a clerk
+    ``key``: full input key, e.g. "t3.new.natural"; ``kind``: count | delta | amount; ``unit_in_cell``: print the
+    unit inside the value cell (V2019 采购总金额 "104.85万元"); ``stock``: a stock figure, must not be summed
+    blindly in a roll-up; ``describe``: include this label when describing an input cell to a clerk."""
+
+    __slots__ = _fields = ("row", "col", "rowspan", "colspan", "text", "key", "kind", "unit", "unit_in_cell",
+                           "stock", "describe")
+
+    def __init__(self, row: int, col: int, rowspan: int = 1, colspan: int = 1, text: str | None = None,
+                 key: str | None = None, kind: str | None = None, unit: str | None = None,
+                 unit_in_cell: bool = False, stock: bool = False, describe: bool = True):
+        _set(self, "row", row)
+        _set(self, "col", col)
+        _set(self, "rowspan", rowspan)
+        _set(self, "colspan", colspan)
+        _set(self, "text", text)
+        _set(self, "key", key)
+        _set(self, "kind", kind)
+        _set(self, "unit", unit)
+        _set(self, "unit_in_cell", unit_in_cell)
+        _set(self, "stock", stock)
+        _set(self, "describe", describe)
 
     @property
     def is_input(self) -> bool:
@@ -38,34 +48,42 @@ class Cell:
         return text.replace("{year}", str(year)) if year is not None else text
 
 
-@dataclass(frozen=True)
-class Row:
-    """One row of an official table: its role, cells and (for data rows) key, tags and variant."""
+class Row(FrozenRecord):
+    """One row of an official table: its role (heading | header | data), cells and (for data rows) key, tags and
+    variant; ``inline``: DOCX prints "label：value" in one cell spanning the table (Jilin row)."""
 
-    index: int
-    role: str  # heading | header | data
-    cells: tuple[Cell, ...]
-    key: str | None = None
-    tags: tuple[str, ...] = ()
-    variant: str | None = None
-    inline: bool = False  # DOCX prints "label：value" in one cell spanning the table (Jilin row)
+    __slots__ = _fields = ("index", "role", "cells", "key", "tags", "variant", "inline")
+
+    def __init__(self, index: int, role: str, cells: tuple[Cell, ...], key: str | None = None,
+                 tags: tuple[str, ...] = (), variant: str | None = None, inline: bool = False):
+        _set(self, "index", index)
+        _set(self, "role", role)
+        _set(self, "cells", cells)
+        _set(self, "key", key)
+        _set(self, "tags", tags)
+        _set(self, "variant", variant)
+        _set(self, "inline", inline)
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(FrozenRecord):
     """Semantics of one input cell: what a clerk types and what a message calls it."""
 
-    key: str
-    table: str
-    row_key: str | None
-    col_key: str
-    kind: str
-    unit: str | None
-    stock: bool
-    row_label: str
-    column_label: str
-    cell: Cell
-    variant: str | None = None
+    _fields = ("key", "table", "row_key", "col_key", "kind", "unit", "stock", "row_label", "column_label", "cell",
+               "variant")  # no __slots__: cached_property keeps its value in __dict__
+
+    def __init__(self, key: str, table: str, row_key: str | None, col_key: str, kind: str, unit: str | None,
+                 stock: bool, row_label: str, column_label: str, cell: Cell, variant: str | None = None):
+        _set(self, "key", key)
+        _set(self, "table", table)
+        _set(self, "row_key", row_key)
+        _set(self, "col_key", col_key)
+        _set(self, "kind", kind)
+        _set(self, "unit", unit)
+        _set(self, "stock", stock)
+        _set(self, "row_label", row_label)
+        _set(self, "column_label", column_label)
+        _set(self, "cell", cell)
+        _set(self, "variant", variant)
 
     @cached_property
     def _label(self) -> str:
@@ -76,19 +94,23 @@ class Field:
         return text.replace("{year}", str(year)) if year is not None and "{year}" in text else text
 
 
-@dataclass(frozen=True)
-class Table:
-    """One official table: its sheet, title, column count and widths, rows and value columns."""
+class Table(FrozenRecord):
+    """One official table: its sheet, title, column count and widths, rows and value columns.
+    ``print_widths``: column widths on the printed page in mm (DOCX, HTML); empty: ``widths`` scaled to the text
+    width."""
 
-    key: str
-    sheet: str
-    title: str
-    ncols: int
-    widths: tuple[int, ...]
-    rows: tuple[Row, ...]
-    value_keys: tuple[str, ...] = ()
-    #: column widths on the printed page in mm (DOCX, HTML); empty: ``widths`` scaled to the text width
-    print_widths: tuple[float, ...] = ()
+    _fields = ("key", "sheet", "title", "ncols", "widths", "rows", "value_keys", "print_widths")  # __dict__: caches
+
+    def __init__(self, key: str, sheet: str, title: str, ncols: int, widths: tuple[int, ...],
+                 rows: tuple[Row, ...], value_keys: tuple[str, ...] = (), print_widths: tuple[float, ...] = ()):
+        _set(self, "key", key)
+        _set(self, "sheet", sheet)
+        _set(self, "title", title)
+        _set(self, "ncols", ncols)
+        _set(self, "widths", widths)
+        _set(self, "rows", rows)
+        _set(self, "value_keys", value_keys)
+        _set(self, "print_widths", print_widths)
 
     def rows_for(self, variants: frozenset[str] | set[str] = frozenset()) -> tuple[Row, ...]:
         """Rows printed for a workbook with the given local variants switched on."""
@@ -116,62 +138,80 @@ class Table:
         return self._grid.get((r, c))
 
 
-@dataclass(frozen=True)
-class MetaField:
+class MetaField(FrozenRecord):
     """One 基本信息 item (agency, year, contact details, …)."""
 
-    key: str
-    label: str
-    kind: str = "text"
-    required: bool = False
-    hint: str = ""
+    __slots__ = _fields = ("key", "label", "kind", "required", "hint")
+
+    def __init__(self, key: str, label: str, kind: str = "text", required: bool = False, hint: str = ""):
+        _set(self, "key", key)
+        _set(self, "label", label)
+        _set(self, "kind", kind)
+        _set(self, "required", required)
+        _set(self, "hint", hint)
 
 
-@dataclass(frozen=True)
-class NarrativeField:
-    """One narrative section of the report text (正文)."""
+class NarrativeField(FrozenRecord):
+    """One narrative section of the report text (正文).  ``optional``: may be absent from workbooks built before it
+    was added to the spec."""
 
-    key: str
-    label: str
-    section: str | None = None
-    heading: str | None = None
-    hint: str = ""
-    optional: bool = False  # may be absent from workbooks built before it was added to the spec
+    __slots__ = _fields = ("key", "label", "section", "heading", "hint", "optional")
+
+    def __init__(self, key: str, label: str, section: str | None = None, heading: str | None = None,
+                 hint: str = "", optional: bool = False):
+        _set(self, "key", key)
+        _set(self, "label", label)
+        _set(self, "section", section)
+        _set(self, "heading", heading)
+        _set(self, "hint", hint)
+        _set(self, "optional", optional)
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(FrozenRecord):
     """A heading of the report, with the table printed under it."""
 
-    key: str
-    heading: str
-    table: str | None = None
+    __slots__ = _fields = ("key", "heading", "table")
+
+    def __init__(self, key: str, heading: str, table: str | None = None):
+        _set(self, "key", key)
+        _set(self, "heading", heading)
+        _set(self, "table", table)
 
 
-@dataclass(frozen=True)
-class Variant:
+class Variant(FrozenRecord):
     """A local variant of a format (extra rows some provinces add)."""
 
-    key: str
-    label: str
+    __slots__ = _fields = ("key", "label")
+
+    def __init__(self, key: str, label: str):
+        _set(self, "key", key)
+        _set(self, "label", label)
 
 
-@dataclass(frozen=True)
-class Spec:
-    """One report format: years in force, metadata, narrative sections, tables and their input fields."""
+class Spec(FrozenRecord):
+    """One report format: years in force, metadata, narrative sections, tables and their input fields (``fields``:
+    by key, not compared or hashed)."""
 
-    format: str
-    revision: int
-    name: str
-    first_year: int
-    last_year: int | None
-    title_suffix: str
-    meta: tuple[MetaField, ...]
-    narrative: tuple[NarrativeField, ...]
-    sections: tuple[Section, ...]
-    variants: tuple[Variant, ...]
-    tables: tuple[Table, ...]
-    fields: dict[str, Field] = field(default_factory=dict, compare=False, hash=False)
+    _fields = ("format", "revision", "name", "first_year", "last_year", "title_suffix", "meta", "narrative",
+               "sections", "variants", "tables", "fields")  # no __slots__: the caches below live in __dict__
+    _uncompared = ("fields",)
+
+    def __init__(self, format: str, revision: int, name: str, first_year: int, last_year: int | None,
+                 title_suffix: str, meta: tuple[MetaField, ...], narrative: tuple[NarrativeField, ...],
+                 sections: tuple[Section, ...], variants: tuple[Variant, ...], tables: tuple[Table, ...],
+                 fields: dict[str, Field] | None = None):
+        _set(self, "format", format)
+        _set(self, "revision", revision)
+        _set(self, "name", name)
+        _set(self, "first_year", first_year)
+        _set(self, "last_year", last_year)
+        _set(self, "title_suffix", title_suffix)
+        _set(self, "meta", meta)
+        _set(self, "narrative", narrative)
+        _set(self, "sections", sections)
+        _set(self, "variants", variants)
+        _set(self, "tables", tables)
+        _set(self, "fields", {} if fields is None else fields)
 
     @property
     def short_name(self) -> str:
@@ -192,7 +232,7 @@ class Spec:
 
     def fields_for(self, variants=frozenset()) -> list[Field]:
         """Input fields present in a workbook with these variants, in table order (a new list each call)."""
-        cache = self.__dict__.setdefault("_fields_for", {})  # a frozen dataclass may still cache in __dict__
+        cache = self.__dict__.setdefault("_fields_for", {})  # frozen, but it may still cache in __dict__
         key = frozenset(variants)
         if key not in cache:
             cache[key] = tuple(f for f in self.fields.values() if f.variant is None or f.variant in key)
@@ -204,9 +244,9 @@ class Spec:
         For values derived from the spec alone (and the catalogue, loaded once per process), such as the sum
         equations or the reader's per-variant field lists: a spec is immutable once loaded (frozen, and nothing
         writes its ``fields`` after :func:`~xlsheet.spec.loader.parse_spec`), so a value computed from it can
-        never go stale; ``dataclasses.replace`` makes a new object with an empty cache.  ``key`` must hold
+        never go stale; ``replace`` makes a new object with an empty cache.  ``key`` must hold
         whatever else the value depends on (e.g. the variants).  Callers must not mutate what is returned."""
-        cache = self.__dict__.setdefault("_cached", {})  # a frozen dataclass may still cache in __dict__
+        cache = self.__dict__.setdefault("_cached", {})  # frozen, but it may still cache in __dict__
         try:
             return cache[name, key]
         except KeyError:

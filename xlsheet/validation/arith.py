@@ -6,24 +6,26 @@ the two cannot disagree about what is checked.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from ..record import FrozenRecord, _set
 from ..spec import Spec
 from ..values import NUMERIC_STATES as _NUMERIC
 from ..values import CellValue
 from .catalogue import Rule, rules_for
 
 
-@dataclass(frozen=True)
-class SumCheck:
+class SumCheck(FrozenRecord):
     """One equation of a rule over named cells."""
 
-    rule: Rule
-    instance: str
-    where: str
-    left: tuple[str, ...]
-    right: tuple[str, ...]
-    mark: str
+    __slots__ = _fields = ("rule", "instance", "where", "left", "right", "mark")
+
+    def __init__(self, rule: Rule, instance: str, where: str, left: tuple[str, ...], right: tuple[str, ...],
+                 mark: str):
+        _set(self, "rule", rule)
+        _set(self, "instance", instance)
+        _set(self, "where", where)
+        _set(self, "left", left)
+        _set(self, "right", right)
+        _set(self, "mark", mark)
 
     @property
     def keys(self) -> tuple[str, ...]:

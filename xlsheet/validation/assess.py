@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..lazyre import lazy
+from ..record import Record
 from ..report import Report
 from ..values import CellValue, State
 
-_YUAN = re.compile(r"^([+]?\d+(?:\.\d+)?)元$")
+_YUAN = lazy(r"^([+]?\d+(?:\.\d+)?)元$")
 _ZERO_AS_PUBLISHED = "已发布报告中为空白，按 0 核对"
 
 
@@ -30,14 +31,18 @@ def yuan_amount(raw) -> Decimal | None:
     return (Decimal(m.group(1)) / 10000).normalize() if m else None
 
 
-@dataclass
-class Assessment:
-    """The values the checks see, and what was read differently from the workbook (keys)."""
+class Assessment(Record):
+    """The values the checks see, and what was read differently from the workbook (keys); ``missing_totals``:
+    表三 总计 blank, applicants sum > 0."""
 
-    values: dict[str, CellValue]
-    blanks_as_zero: list[str] = field(default_factory=list)
-    yuan: dict[str, Decimal] = field(default_factory=dict)
-    missing_totals: dict[str, int] = field(default_factory=dict)  # 表三 总计 blank, applicants sum > 0
+    _fields = ("values", "blanks_as_zero", "yuan", "missing_totals")
+
+    def __init__(self, values: dict[str, CellValue], blanks_as_zero: list[str] | None = None,
+                 yuan: dict[str, Decimal] | None = None, missing_totals: dict[str, int] | None = None):
+        self.values = values
+        self.blanks_as_zero = [] if blanks_as_zero is None else blanks_as_zero
+        self.yuan = {} if yuan is None else yuan
+        self.missing_totals = {} if missing_totals is None else missing_totals
 
 
 def missing_total(report: Report, key: str):

@@ -2,23 +2,29 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from functools import lru_cache
+
+from ..record import FrozenRecord, _set
 
 SEVERITIES = ("error", "warning")
 
 
-@dataclass(frozen=True)
-class Rule:
-    """One rule of the catalogue: permanent id, severity, formats, title, message template, check kind, params."""
+class Rule(FrozenRecord):
+    """One rule of the catalogue: permanent id, severity, formats, title, message template, check kind, params
+    (not compared or hashed)."""
 
-    id: str
-    severity: str
-    formats: tuple[str, ...]
-    title: str
-    message: str
-    kind: str
-    params: dict = field(default_factory=dict, compare=False, hash=False)
+    __slots__ = _fields = ("id", "severity", "formats", "title", "message", "kind", "params")
+    _uncompared = ("params",)
+
+    def __init__(self, id: str, severity: str, formats: tuple[str, ...], title: str, message: str, kind: str,
+                 params: dict | None = None):
+        _set(self, "id", id)
+        _set(self, "severity", severity)
+        _set(self, "formats", formats)
+        _set(self, "title", title)
+        _set(self, "message", message)
+        _set(self, "kind", kind)
+        _set(self, "params", {} if params is None else params)
 
     def applies_to(self, fmt: str) -> bool:
         return fmt in self.formats

@@ -10,20 +10,21 @@ import re
 from ..lazyre import lazy
 from .registry import check
 
-# Longest chain of jurisdiction segments: 淄博市张店区残疾人联合会 → 淄博市张店区.
+# Longest chain of jurisdiction segments: 淄博市张店区残疾人联合会 → 淄博市张店区 (see _jurisdiction).
 _JURIS = lazy(r"^((?:[\u4e00-\u9fa5]{1,8}?(?:自治区|自治州|自治县|省|市|州|盟|区|县|旗|镇|乡|街道))+)")
+_JURIS_SUFFIXES = ("自治区", "自治州", "自治县", "省", "市", "州", "盟", "区", "县", "旗", "镇", "乡", "街道")
 _ORG_SUFFIX = r"(?:服务中心|中心|局|委员会|办公室|联合会|人民政府|政府|院|所|站|队|厅|处|委|办)"
 _SELF = {"局": "局", "委": "委", "中心": "中心", "会": "会", "院": "院"}
 
 
 # Sentences every report shares (the preamble's legal basis, structure, statistical period, where the electronic
 # version is, contact line; the statutory 信息处理费 sentence; "无其他需要报告的事项"): not what the clerk wrote.
-_STANDARD = re.compile(
+_STANDARD = lazy(
     r"^(?:本(?:年度)?报告)?[^。]{0,20}(?:根据|依据|按照)《中华人民共和国政府信息公开条例》[^。]{0,80}(?:编制|要求|规定)|"
     r"六(?:个)?部分组成|统计期限|所列数据|电子版|如对本报告有|请与.{0,30}联系|"
     r"联系(?:方式|地址|电话)|(?:地址|邮编|电话|传真|电子邮箱)[：:]|《政府信息公开信息处理费管理办法》|"
     r"^(?:本年度)?(?:我[局委办中心]?)?(?:无|没有)(?:其他)?需要报告的(?:其他)?事项|^无$")
-_SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
+_SENTENCE = lazy(r"[^。！？；\n]+[。！？；]?")
 
 
 def clerk_text(text: str) -> str:
@@ -50,6 +51,9 @@ def _sentence(text: str, m: re.Match) -> str:
     return text[start:m.end()].strip()
 
 
+_ACTIVE = lazy(r"主动公开[^。；，,\d]{0,15}?(\d+)\s*(?:条|件)")
+
+
 @check("text_active_count")
 def text_active_count(rule, ctx):
     r = ctx.report
@@ -57,9 +61,10 @@ def text_active_count(rule, ctx):
     if key not in r.values or ctx.number(key) is None:
         return
     table = ctx.number(key)
-    pattern = re.compile(r"主动公开[^。；，,\d]{0,15}?(\d+)\s*(?:条|件)")
     for f, text in _texts(ctx, {"preamble", "s1_intro", "s1_active"}):
-        for m in pattern.finditer(text):
+        if "主动公开" not in text:
+            continue  # every match begins with it (and the pattern is compiled only when needed)
+        for m in _ACTIVE.finditer(text):
             if int(m.group(1)) != table:
                 yield ctx.finding(rule, location=_loc(ctx, f), cells=[_loc(ctx, f), r.locations.get(key)],
                                   phrase=m.group(0), table=table, left=int(m.group(1)), right=table,
@@ -67,45 +72,55 @@ def text_active_count(rule, ctx):
 
 
 _N = r"[^。；，,\d]"
-# (pattern, table keys summed — "@prefix" = every 表三 row whose key starts with prefix —, what it is called)
+
+
+def _phrase(needles: tuple[str, ...], tail: str, keys: tuple[str, ...], what: str, before: str = ""):
+    """(pattern, table keys, what it is called, needles): the pattern is ``before`` (zero-width), one of the
+    literal ``needles``, then ``tail``, so a text holding none of the needles cannot match it and is not searched
+    (the pattern is compiled only when some text holds one)."""
+    return lazy(before + "(?:" + "|".join(map(re.escape, needles)) + ")" + tail), keys, what, needles
+
+
+# (pattern, table keys summed — "@prefix" = every 表三 row whose key starts with prefix —, what it is called, needles)
 _REQUEST_PHRASES = [
-    (re.compile(rf"(?:新收|收到){_N}{{0,16}}?申请{_N}{{0,4}}?(\d+)\s*件"), ("t3.new.total",), "本年新收"),
-    (re.compile(rf"受理{_N}{{0,12}}?申请{_N}{{0,4}}?(\d+)\s*件"), ("t3.new.total",), "本年新收"),
-    (re.compile(rf"上年结转{_N}{{0,8}}?(\d+)\s*件"), ("t3.carry.total",), "上年结转"),
-    (re.compile(rf"(?:办结|办理完结|答复){_N}{{0,6}}?(\d+)\s*件"), ("t3.total.total",), "办理结果总计"),
-    (re.compile(rf"结转下年度{_N}{{0,8}}?(\d+)\s*件"), ("t3.next.total",), "结转下年度继续办理"),
-    (re.compile(rf"予以公开[和及、与或]部分公开{_N}{{0,4}}?(\d+)\s*件"), ("t3.open.total", "t3.partial.total"),
-     "予以公开与部分公开之和"),
-    (re.compile(rf"予以公开(?![和及、与或]部分公开){_N}{{0,4}}?(\d+)\s*件"), ("t3.open.total",), "予以公开"),
-    (re.compile(rf"(?<![和及、与或])部分公开{_N}{{0,4}}?(\d+)\s*件"), ("t3.partial.total",), "部分公开"),
-    (re.compile(rf"不予公开{_N}{{0,4}}?(\d+)\s*件"), ("@deny_",), "不予公开各项之和"),
-    (re.compile(rf"无法提供{_N}{{0,4}}?(\d+)\s*件"), ("@none_",), "无法提供各项之和"),
-    (re.compile(rf"不予处理{_N}{{0,4}}?(\d+)\s*件"), ("@skip_",), "不予处理各项之和"),
+    _phrase(("新收", "收到"), rf"{_N}{{0,16}}?申请{_N}{{0,4}}?(\d+)\s*件", ("t3.new.total",), "本年新收"),
+    _phrase(("受理",), rf"{_N}{{0,12}}?申请{_N}{{0,4}}?(\d+)\s*件", ("t3.new.total",), "本年新收"),
+    _phrase(("上年结转",), rf"{_N}{{0,8}}?(\d+)\s*件", ("t3.carry.total",), "上年结转"),
+    _phrase(("办结", "办理完结", "答复"), rf"{_N}{{0,6}}?(\d+)\s*件", ("t3.total.total",), "办理结果总计"),
+    _phrase(("结转下年度",), rf"{_N}{{0,8}}?(\d+)\s*件", ("t3.next.total",), "结转下年度继续办理"),
+    _phrase(("予以公开",), rf"[和及、与或]部分公开{_N}{{0,4}}?(\d+)\s*件", ("t3.open.total", "t3.partial.total"),
+            "予以公开与部分公开之和"),
+    _phrase(("予以公开",), rf"(?![和及、与或]部分公开){_N}{{0,4}}?(\d+)\s*件", ("t3.open.total",), "予以公开"),
+    _phrase(("部分公开",), rf"{_N}{{0,4}}?(\d+)\s*件", ("t3.partial.total",), "部分公开", before="(?<![和及、与或])"),
+    _phrase(("不予公开",), rf"{_N}{{0,4}}?(\d+)\s*件", ("@deny_",), "不予公开各项之和"),
+    _phrase(("无法提供",), rf"{_N}{{0,4}}?(\d+)\s*件", ("@none_",), "无法提供各项之和"),
+    _phrase(("不予处理",), rf"{_N}{{0,4}}?(\d+)\s*件", ("@skip_",), "不予处理各项之和"),
 ]
 # 表二: counts per category, decisions, fees (wording of the 2021 format; keys absent in a format are skipped)
 _T2_PHRASES = [
-    (re.compile(rf"(?:制发|出台|印发)规章{_N}{{0,4}}?(\d+)\s*件"), ("t2.reg.made",), "规章本年制发件数"),
-    (re.compile(rf"(?:制发|出台|印发)(?:行政)?规范性文件{_N}{{0,4}}?(\d+)\s*件"), ("t2.norm.made",),
-     "行政规范性文件本年制发件数"),
-    (re.compile(rf"废止规章{_N}{{0,4}}?(\d+)\s*件"), ("t2.reg.repealed",), "规章本年废止件数"),
-    (re.compile(rf"废止(?:行政)?规范性文件{_N}{{0,4}}?(\d+)\s*件"), ("t2.norm.repealed",),
-     "行政规范性文件本年废止件数"),
-    (re.compile(rf"现行有效规章{_N}{{0,4}}?(\d+)\s*件"), ("t2.reg.valid",), "规章现行有效件数"),
-    (re.compile(rf"现行有效(?:的)?(?:行政)?规范性文件{_N}{{0,4}}?(\d+)\s*件"), ("t2.norm.valid",),
-     "行政规范性文件现行有效件数"),
-    (re.compile(rf"行政许可{_N}{{0,6}}?(\d+)\s*件"), ("t2.license.decisions",), "行政许可处理决定数量"),
-    (re.compile(rf"行政处罚{_N}{{0,6}}?(\d+)\s*件"), ("t2.penalty.decisions",), "行政处罚处理决定数量"),
-    (re.compile(rf"行政强制{_N}{{0,6}}?(\d+)\s*件"), ("t2.coercion.decisions",), "行政强制处理决定数量"),
-    (re.compile(r"行政事业性收费[^。；，,]{0,10}?(\d+(?:\.\d+)?)\s*万元"), ("t2.fee.amount",), "本年收费金额（万元）"),
+    _phrase(("制发规章", "出台规章", "印发规章"), rf"{_N}{{0,4}}?(\d+)\s*件", ("t2.reg.made",), "规章本年制发件数"),
+    _phrase(("制发", "出台", "印发"), rf"(?:行政)?规范性文件{_N}{{0,4}}?(\d+)\s*件", ("t2.norm.made",),
+            "行政规范性文件本年制发件数"),
+    _phrase(("废止规章",), rf"{_N}{{0,4}}?(\d+)\s*件", ("t2.reg.repealed",), "规章本年废止件数"),
+    _phrase(("废止",), rf"(?:行政)?规范性文件{_N}{{0,4}}?(\d+)\s*件", ("t2.norm.repealed",),
+            "行政规范性文件本年废止件数"),
+    _phrase(("现行有效规章",), rf"{_N}{{0,4}}?(\d+)\s*件", ("t2.reg.valid",), "规章现行有效件数"),
+    _phrase(("现行有效",), rf"(?:的)?(?:行政)?规范性文件{_N}{{0,4}}?(\d+)\s*件", ("t2.norm.valid",),
+            "行政规范性文件现行有效件数"),
+    _phrase(("行政许可",), rf"{_N}{{0,6}}?(\d+)\s*件", ("t2.license.decisions",), "行政许可处理决定数量"),
+    _phrase(("行政处罚",), rf"{_N}{{0,6}}?(\d+)\s*件", ("t2.penalty.decisions",), "行政处罚处理决定数量"),
+    _phrase(("行政强制",), rf"{_N}{{0,6}}?(\d+)\s*件", ("t2.coercion.decisions",), "行政强制处理决定数量"),
+    _phrase(("行政事业性收费",), r"[^。；，,]{0,10}?(\d+(?:\.\d+)?)\s*万元", ("t2.fee.amount",), "本年收费金额（万元）"),
 ]
 # 表四: counts of 行政复议 and 行政诉讼
 _T4_PHRASES = [
-    (re.compile(rf"行政复议(?!后){_N}{{0,8}}?(\d+)\s*(?:件|起)"), ("t4.review.total",), "行政复议总计"),
-    (re.compile(rf"行政诉讼{_N}{{0,8}}?(\d+)\s*(?:件|起)"), ("t4.direct.total", "t4.after_review.total"),
-     "行政诉讼总计（未经复议直接起诉与复议后起诉之和）"),
+    _phrase(("行政复议",), rf"(?!后){_N}{{0,8}}?(\d+)\s*(?:件|起)", ("t4.review.total",), "行政复议总计"),
+    _phrase(("行政诉讼",), rf"{_N}{{0,8}}?(\d+)\s*(?:件|起)", ("t4.direct.total", "t4.after_review.total"),
+            "行政诉讼总计（未经复议直接起诉与复议后起诉之和）"),
 ]
-_UPHELD = re.compile(r"均(?:获|被|予)?维持|全部(?:被|获)?维持|未被纠错|无被纠错|没有被纠错|未被(?:撤销|确认违法)")
-_NO_LITIGATION = re.compile(r"未(?:发生|出现|收到|有)[^。；]{0,10}?(?:行政复议|行政诉讼|复议|诉讼)")
+_UPHELD = lazy(r"均(?:获|被|予)?维持|全部(?:被|获)?维持|未被纠错|无被纠错|没有被纠错|未被(?:撤销|确认违法)")
+_UPHELD_NEEDLES = ("维持", "纠错", "未被")  # every alternative holds one
+_NO_LITIGATION = lazy(r"未(?:发生|出现|收到|有)[^。；]{0,10}?(?:行政复议|行政诉讼|复议|诉讼)")
 _T4_GROUPS = {"review": "行政复议", "direct": "未经复议直接起诉", "after_review": "复议后起诉"}
 
 
@@ -141,7 +156,9 @@ def _quantities(rule, ctx, phrases, fields=None):
 
     r = ctx.report
     for f, text in _texts(ctx, fields):
-        for pattern, keys, what in phrases:
+        for pattern, keys, what, needles in phrases:
+            if not any(n in text for n in needles):
+                continue  # the pattern begins with a needle: no match possible (and no need to compile it)
             matches = list(pattern.finditer(text))
             if not matches:
                 continue  # nothing said: the table's figure is not needed (looking it up has no effect)
@@ -185,20 +202,22 @@ def text_t4_upheld(rule, ctx):
     if not open_cases:
         return
     for f, text in _texts(ctx):
-        m = _UPHELD.search(text)
+        m = _UPHELD.search(text) if any(n in text for n in _UPHELD_NEEDLES) else None
         if m:
             yield ctx.finding(rule, location=_loc(ctx, f), phrase=_sentence(text, m), cases="、".join(open_cases))
+
+
+_NO_REQUEST = lazy(r"(?:未收到|没有收到|未接到|无)[^。；]{0,16}?(?:依申请公开|公开申请|申请)")
 
 
 @check("text_no_request")
 def text_no_request(rule, ctx):
     r = ctx.report
-    pattern = re.compile(r"(?:未收到|没有收到|未接到|无)[^。；]{0,16}?(?:依申请公开|公开申请|申请)")
     new, carry = ctx.number("t3.new.total"), ctx.number("t3.carry.total")
     if new is None or carry is None or (new == 0 and carry == 0):
         return
     for f, text in _texts(ctx, {"preamble", "s1_intro", "s1_request"}):
-        m = pattern.search(text)
+        m = _NO_REQUEST.search(text) if "申请" in text else None  # every match ends in 申请 / 申请公开
         if m:
             yield ctx.finding(rule, location=_loc(ctx, f), cells=[_loc(ctx, f), r.locations.get("t3.new.total")],
                               phrase=_sentence(text, m), new=new, carry=carry)
@@ -208,7 +227,8 @@ def text_no_request(rule, ctx):
 def text_no_litigation(rule, ctx):
     """"未发生行政复议/诉讼" while 表四 has cases: only the kinds the sentence names (复议, 诉讼 or both)."""
     for f, text in _texts(ctx):
-        m = _NO_LITIGATION.search(text)
+        # every match ends in 复议 or 诉讼: a text with neither is not searched (nor the pattern compiled)
+        m = _NO_LITIGATION.search(text) if "复议" in text or "诉讼" in text else None
         if not m:
             continue
         phrase = _sentence(text, m)
@@ -225,8 +245,22 @@ def text_no_litigation(rule, ctx):
 
 
 def _jurisdiction(agency: str) -> str:
-    m = _JURIS.match(agency)
-    return m.group(1) if m else ""
+    """What ``_JURIS.match(agency)`` captures ("" for no match), without compiling it (its CJK range costs ~1 ms
+    to compile, in every validation).  The regex's search order, step by step: each segment is the fewest (1–8)
+    CJK characters followed by a suffix; segments repeat while one follows, and nothing after the repetition can
+    fail, so the engine never backtracks into an earlier segment.  tests/test_validation.py compares the two."""
+    end, n = 0, len(agency)
+    while True:
+        seg = None
+        for k in range(1, 9):
+            if end + k > n or not "\u4e00" <= agency[end + k - 1] <= "\u9fa5":
+                break
+            seg = next((end + k + len(s) for s in _JURIS_SUFFIXES if agency.startswith(s, end + k)), None)
+            if seg is not None:
+                break
+        if seg is None:
+            return agency[:end]
+        end = seg
 
 
 @check("text_other_agency")
@@ -239,9 +273,11 @@ def text_other_agency(rule, ctx):
     if len(prefix) < 2 or not rest or rest.endswith("政府"):
         return
     known = " ".join(str(r.meta.get(k) or "") for k in ("address", "contact_office", "portal_name"))
-    pattern = re.compile(re.escape(prefix) + r"([\u4e00-\u9fa5]{1,14}?" + _ORG_SUFFIX + ")")
+    pattern = lazy(re.escape(prefix) + r"([\u4e00-\u9fa5]{1,14}?" + _ORG_SUFFIX + ")")
     seen = set()
     for f, text in _texts(ctx):
+        if prefix not in text:
+            continue  # every match begins with the prefix (and the pattern is compiled only when needed)
         for m in pattern.finditer(text):
             name, tail = prefix + m.group(1), m.group(1)
             if (name in seen or agency.startswith(name) or name in agency or name in known
@@ -296,23 +332,31 @@ def text_wrong_year(rule, ctx):
 
 _PLACEHOLDERS = lazy(
     r"下载\s*[（(]\s*[)）]|[（(]\s*[)）]|(?:电话|地址|邮编|网址|传真|邮箱)[：:]\s*(?=[，。；,;、）)]|$)|[Xx×＿_]{3,}")
+#: Every alternative of _PLACEHOLDERS holds one of these: a text with none is not searched (nor the pattern compiled).
+_PLACEHOLDER_NEEDLES = ("(", "（", "电话", "地址", "邮编", "网址", "传真", "邮箱", "X", "x", "×", "＿", "_")
 
 
 @check("text_placeholder")
 def text_placeholder(rule, ctx):
     for f, text in _texts(ctx):
+        if not any(n in text for n in _PLACEHOLDER_NEEDLES):
+            continue
         for m in _PLACEHOLDERS.finditer(text):
             yield ctx.finding(rule, location=_loc(ctx, f), field=f.label, found=_sentence(text, m))
             break
 
 
+_DOC_NUMBER = lazy(r"[\u4e00-\u9fa5]{1,8}(?:[\[【(（]\s*(?:19|20)\d{2}\s*[\]】)）]\s*\d+\s*号"
+                   r"|〔(?:19|20)\d{2}(?=\d)\d*\s*号?|函(?:19|20)\d{2}\d+\s*号)")
+
+
 @check("text_brackets")
 def text_brackets(rule, ctx):
     # [2020]3号 / 【2020】3号 / (2020)3号, and garbled ones with the bracket lost: 〔202130号, 函202130 号
-    pattern = re.compile(r"[\u4e00-\u9fa5]{1,8}(?:[\[【(（]\s*(?:19|20)\d{2}\s*[\]】)）]\s*\d+\s*号"
-                         r"|〔(?:19|20)\d{2}(?=\d)\d*\s*号?|函(?:19|20)\d{2}\d+\s*号)")
     for f, text in _texts(ctx):
-        for m in pattern.finditer(text):
+        if "号" not in text and "〔" not in text:
+            continue  # every alternative holds 号 or 〔 (and the pattern is compiled only when needed)
+        for m in _DOC_NUMBER.finditer(text):
             yield ctx.finding(rule, location=_loc(ctx, f), field=f.label, found=m.group(0))
 
 

@@ -1,28 +1,33 @@
 """Findings and the validation result: one object that renders as a terminal table, JSON, or a sheet."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..record import FrozenRecord, Record, _set
 from ..report import Location, Report
 
 SEVERITY_LABEL = {"error": "错误", "warning": "警告"}
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(FrozenRecord):
     """One problem found by a rule, where it is and the figures involved."""
 
-    rule_id: str
-    severity: str
-    title: str
-    message: str
-    location: Location | None = None
-    cells: tuple[Location, ...] = ()
-    left: object = None
-    right: object = None
-    diff: object = None
-    key: str | None = None
+    __slots__ = _fields = ("rule_id", "severity", "title", "message", "location", "cells", "left", "right", "diff",
+                           "key")
+
+    def __init__(self, rule_id: str, severity: str, title: str, message: str, location: Location | None = None,
+                 cells: tuple[Location, ...] = (), left: object = None, right: object = None, diff: object = None,
+                 key: str | None = None):
+        _set(self, "rule_id", rule_id)
+        _set(self, "severity", severity)
+        _set(self, "title", title)
+        _set(self, "message", message)
+        _set(self, "location", location)
+        _set(self, "cells", cells)
+        _set(self, "left", left)
+        _set(self, "right", right)
+        _set(self, "diff", diff)
+        _set(self, "key", key)
 
     @property
     def address(self) -> str:
@@ -38,13 +43,17 @@ class Finding:
                 "left": num(self.left), "right": num(self.right), "diff": num(self.diff)}
 
 
-@dataclass
-class Result:
-    """All findings for one report, and the equations that could not be assessed."""
+class Result(Record):
+    """All findings for one report, and the equations that could not be assessed (``not_assessable``: "RULE-ID
+    instance" of equations over blanks/text)."""
 
-    report: Report
-    findings: list[Finding] = field(default_factory=list)
-    not_assessable: list[str] = field(default_factory=list)  # "RULE-ID instance" of equations over blanks/text
+    _fields = ("report", "findings", "not_assessable")
+
+    def __init__(self, report: Report, findings: list[Finding] | None = None,
+                 not_assessable: list[str] | None = None):
+        self.report = report
+        self.findings = [] if findings is None else findings
+        self.not_assessable = [] if not_assessable is None else not_assessable
 
     @property
     def errors(self) -> list[Finding]:

@@ -8,8 +8,6 @@ wrong total, so they are not marked.
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ..report import Report
 from .arith import SumCheck, sum_checks
 from .findings import Finding
@@ -34,7 +32,7 @@ def focus(report: Report, findings: list[Finding]) -> list[Finding]:
         cells = [report.locations.get(k) for k in [check.mark, *shared]]
         f = findings[i]
         location = report.locations.get(shared[0]) if len(shared) == 1 else f.location
-        out[i] = replace(f, cells=tuple(c for c in cells if c is not None), location=location or f.location)
+        out[i] = f.replace(cells=tuple(c for c in cells if c is not None), location=location or f.location)
     return out
 
 

@@ -1,9 +1,9 @@
 """Check functions by catalogue ``kind``.  A check takes (rule, context) and yields Findings."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
+from ..record import Record
 from ..report import Location, Report
 from .catalogue import Rule
 from .findings import Finding
@@ -24,15 +24,20 @@ class _Keep(dict):
         return "{" + key + "}"
 
 
-@dataclass
-class Context:
-    """What a check sees: the report, last year's report, and where to note what it could not assess."""
+class Context(Record):
+    """What a check sees: the report, last year's report, and where to note what it could not assess;
+    ``published``: blanks assessed as the zeros of a published report; ``assessment`` (.assess.Assessment): the
+    values the checks compare.  Checks may keep per-validation caches in its ``__dict__``."""
 
-    report: Report
-    previous: Report | None = None
-    not_assessable: list[str] = field(default_factory=list)
-    published: bool = False  # blanks assessed as the zeros of a published report
-    assessment: object = None  # .assess.Assessment: the values the checks compare
+    _fields = ("report", "previous", "not_assessable", "published", "assessment")
+
+    def __init__(self, report: Report, previous: Report | None = None, not_assessable: list[str] | None = None,
+                 published: bool = False, assessment: object = None):
+        self.report = report
+        self.previous = previous
+        self.not_assessable = [] if not_assessable is None else not_assessable
+        self.published = published
+        self.assessment = assessment
 
     @property
     def values(self):

@@ -7,9 +7,9 @@ they are numbers.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
+from ..record import FrozenRecord, _set
 from ..report import Location
 from .findings import SEVERITY_LABEL, Finding, Result
 
@@ -22,19 +22,23 @@ _SEVERITY_ORDER = {"error": 0, "warning": 1}
 _NUMBER_LIMIT = Decimal(10) ** 15  # what Excel shows exactly (15 significant digits); larger values stay text
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(FrozenRecord):
     """One row of the result sheet; ``location`` is the cell a hyperlink jumps to (first cell of a group)."""
 
-    title: str
-    severity: str
-    address: str
-    message: str
-    left: object
-    right: object
-    diff: object
-    rule_id: str
-    location: Location | None
+    __slots__ = _fields = ("title", "severity", "address", "message", "left", "right", "diff", "rule_id",
+                           "location")
+
+    def __init__(self, title: str, severity: str, address: str, message: str, left: object, right: object,
+                 diff: object, rule_id: str, location: Location | None):
+        _set(self, "title", title)
+        _set(self, "severity", severity)
+        _set(self, "address", address)
+        _set(self, "message", message)
+        _set(self, "left", left)
+        _set(self, "right", right)
+        _set(self, "diff", diff)
+        _set(self, "rule_id", rule_id)
+        _set(self, "location", location)
 
     def row(self) -> list:
         return [self.title, SEVERITY_LABEL[self.severity], self.address, self.message, self.left, self.right,
