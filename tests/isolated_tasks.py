@@ -27,3 +27,12 @@ def burn(seconds):
     while time.process_time() - start < seconds:
         pass
     return seconds
+
+
+#: Set by a test in the parent after this module is imported: a forked worker sees the parent's value, a worker
+#: started by forkserver imports the module afresh and sees None.
+PARENT_MARK = None
+
+
+def parent_mark():
+    return PARENT_MARK

@@ -40,3 +40,32 @@ def test_cpu_budget_is_per_task_not_per_worker_life():
         with pytest.raises(IsolatedFailure):
             pool.call(t.burn, 6)
         assert pool.call(t.square, 4) == 16
+
+
+def test_fork_when_alone_forks_the_caller_only_without_other_threads():
+    """The roll-up's pool forks its parent (workers inherit imported modules: the mark set here) while no other
+    thread runs; with a thread running it starts workers the safe way (a fresh process: no mark); the memory limit
+    holds in a forked worker too."""
+    import threading
+
+    from tests import isolated_tasks
+
+    isolated_tasks.PARENT_MARK = "parent"
+    try:
+        with LimitedPool(1, memory_mb=512, fork_when_alone=True) as pool:
+            assert pool.call(isolated_tasks.parent_mark) == "parent"
+            with pytest.raises(IsolatedFailure):
+                pool.call(isolated_tasks.allocate, 2048)
+        stop = threading.Event()
+        other = threading.Thread(target=stop.wait)
+        other.start()
+        try:
+            with LimitedPool(1, fork_when_alone=True) as pool:
+                assert pool.call(isolated_tasks.parent_mark) is None
+        finally:
+            stop.set()
+            other.join()
+        with LimitedPool(1) as pool:  # the default never forks the caller
+            assert pool.call(isolated_tasks.parent_mark) is None
+    finally:
+        isolated_tasks.PARENT_MARK = None
