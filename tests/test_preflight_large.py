@@ -1,0 +1,46 @@
+"""Pre-flight of a part larger than 1 MB: it streams (instead of one whole read), and a worksheet of that size is
+still checked — well-formedness, then the quick proof or the exact scan — with the same verdicts as a small one."""
+from __future__ import annotations
+
+import random
+import string
+import zipfile
+
+import pytest
+
+from tests import hostile
+from tests.conftest import EXAMPLES
+from xlsheet import safety
+from xlsheet.errors import InvalidWorkbookError
+
+DEMO = EXAMPLES / "demo_2024.xlsx"
+
+
+def _bloated(dst, tail: bytes = b""):
+    """表三 with 300 extra rows of random inline text (well over 1 MB, barely compressible) and ``tail`` rows."""
+    rng = random.Random(14)
+    rows = []
+    for r in range(100, 400):
+        cells = "".join(f'<c r="{col}{r}" t="inlineStr"><is><t>{"".join(rng.choices(string.ascii_letters, k=400))}'
+                        "</t></is></c>" for col in "ABCDEFGHIJ")
+        rows.append(f'<row r="{r}">{cells}</row>')
+    extra = "".join(rows).encode() + tail
+    path = hostile.patch_sheet(DEMO, dst, "表三", lambda x: x.replace(b"</sheetData>", extra + b"</sheetData>", 1))
+    with zipfile.ZipFile(path) as zf:
+        assert zf.getinfo(hostile.sheet_part(path, "表三")).file_size > safety._CHUNK
+    return path
+
+
+def test_a_large_worksheet_part_passes(tmp_path):
+    pkg = safety.preflight(_bloated(tmp_path / "big.xlsx"))
+    assert pkg.book is not None and pkg.data
+
+
+@pytest.mark.parametrize("tail,words", [
+    (b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>', "远超"),
+    (b'<row r="401"><c r="A401"><v>' + b"9" * 500 + b"</v></c></row>", "数字超过"),
+    (b'<row r="401"><c r="A401"><v>1</v></c></row>\x01', "不是有效的 XML"),
+], ids=["far cell", "long number", "control byte"])
+def test_a_large_worksheet_part_is_refused_like_a_small_one(tail, words, tmp_path):
+    with pytest.raises(InvalidWorkbookError, match=words):
+        safety.preflight(_bloated(tmp_path / "big.xlsx", tail))
