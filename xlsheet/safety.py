@@ -292,8 +292,10 @@ def _quick_scan(data: bytes, budget: list[int]) -> bool:
         c, r = zip(*cells)
         cols.update(c)
         rows.update(r)
-    if b"<mergeCell" in data or b"<hyperlink" in data:
-        for c1, r1, c2, r2 in _Q_RANGE.findall(data, start):
+    # merged ranges and hyperlinks follow sheetData: search from the first of them (a match starts with one)
+    first = min((i for i in (data.find(b"<mergeCell", pos), data.find(b"<hyperlink", pos)) if i >= 0), default=-1)
+    if first >= 0:
+        for c1, r1, c2, r2 in _Q_RANGE.findall(data, first):
             cols.add(c1), cols.add(c2 or c1)
             rows.add(r1), rows.add(r2 or r1)
     if b"" in cols:  # a tag without a plain reference
@@ -418,6 +420,9 @@ def preflight(path: str | os.PathLike, required: tuple[str, ...] = ("[Content_Ty
             if i.filename.lower() in seen:
                 raise InvalidWorkbookError(f"“{shown}”中的部件 {i.filename} 重复出现，文件已损坏或被改动，已拒绝读取")
             seen.add(i.filename.lower())
+            if i.flag_bits & 0x1:  # zipfile would raise RuntimeError (a password is required) on reading it
+                raise InvalidWorkbookError(f"“{shown}”中的部件 {i.filename} 已加密，无法读取。请在 Excel 或 WPS 中打开后"
+                                           "另存为不加密的 .xlsx 再试")
         missing = [r for r in required if r not in names]
         if missing:
             raise InvalidWorkbookError(f"“{shown}”不是{kind}（缺少 {', '.join(missing)}），可能是其他 Office 文件改了扩展名")

@@ -1,5 +1,6 @@
-"""Pre-flight of a part larger than 1 MB: it streams (instead of one whole read), and a worksheet of that size is
-still checked — well-formedness, then the quick proof or the exact scan — with the same verdicts as a small one."""
+"""Pre-flight beyond the hostile corpus of test_hostile.py: a part larger than 1 MB streams (instead of one whole
+read), and a worksheet of that size gets the same verdicts as a small one; a zip-encrypted part is refused in
+Chinese."""
 from __future__ import annotations
 
 import random
@@ -44,3 +45,19 @@ def test_a_large_worksheet_part_passes(tmp_path):
 def test_a_large_worksheet_part_is_refused_like_a_small_one(tail, words, tmp_path):
     with pytest.raises(InvalidWorkbookError, match=words):
         safety.preflight(_bloated(tmp_path / "big.xlsx", tail))
+
+
+def test_a_zip_encrypted_part_is_refused_in_chinese(tmp_path):
+    # zipfile raises RuntimeError (a password is required) for such a part: it escaped pre-flight as a traceback
+    data = bytearray(DEMO.read_bytes())
+    for magic, flags_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # local headers, then the central directory
+        at = data.find(magic)
+        while at >= 0:
+            data[at + flags_at] |= 0x1
+            at = data.find(magic, at + 4)
+    bad = tmp_path / "encrypted.xlsx"
+    bad.write_bytes(bytes(data))
+    with zipfile.ZipFile(bad) as zf:
+        assert all(i.flag_bits & 0x1 for i in zf.infolist())
+    with pytest.raises(InvalidWorkbookError, match="已加密"):
+        safety.preflight(bad)
