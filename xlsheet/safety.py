@@ -356,16 +356,48 @@ def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None, bu
                 _no_dtd()
         if not is_xml:
             return
+        key = (len(data), info.CRC)
+        seen = _PASSED.get(key)
+        if seen is not None and seen[0] == data:  # the very bytes passed before: the same verdict, not re-parsed
+            if sheet is None:
+                return
+            if seen[1] is not None and seen[1] <= budget[0]:
+                budget[0] -= seen[1]
+                return
         if sheet is None:
             _parser(None).Parse(data, True)
+            _remember(key, data, None)
             return
         try:
             _parser(None).Parse(data, True)
         except Exception:
             _parser(_SheetScan(sheet, budget)).Parse(data, False)  # a far cell before the bad XML is said first
             raise
+        before = budget[0]
+        if _quick_scan(data, budget):
+            _remember(key, data, before - budget[0])
+            return
+        _parser(_SheetScan(sheet, budget)).Parse(data, True)
+        return
     if not _quick_scan(data, budget):
         _parser(_SheetScan(sheet, budget)).Parse(data, True)
+
+
+# Small XML parts that passed in this process, by (size, CRC-32): their bytes, and for a worksheet proved by
+# _quick_scan its number of cells (None for other parts).  Parts shared by the units of one roll-up (the theme,
+# styles, an unchanged sheet of the template) are then checked once: a part is skipped only when its bytes are
+# identical to a part that passed, and expat's verdict on the same bytes is the same (well-formed, no DTD); a
+# worksheet's cells are still taken from this workbook's budget.  Bounded: emptied when full.
+_PASSED: dict[tuple[int, int], tuple[bytes, int | None]] = {}
+_PASSED_PARTS = 64
+_PASSED_BYTES = 256 * 1024  # per part
+
+
+def _remember(key: tuple[int, int], data: bytes, cells: int | None) -> None:
+    if len(data) <= _PASSED_BYTES:
+        if len(_PASSED) >= _PASSED_PARTS:
+            _PASSED.clear()
+        _PASSED[key] = (data, cells)
 
 
 def preflight(path: str | os.PathLike, required: tuple[str, ...] = ("[Content_Types].xml", "xl/workbook.xml"),
