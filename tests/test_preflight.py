@@ -61,3 +61,35 @@ def test_a_zip_encrypted_part_is_refused_in_chinese(tmp_path):
         assert all(i.flag_bits & 0x1 for i in zf.infolist())
     with pytest.raises(InvalidWorkbookError, match="已加密"):
         safety.preflight(bad)
+
+
+def _verdict(path) -> str:
+    try:
+        safety.preflight(path)
+    except InvalidWorkbookError as exc:
+        return str(exc)
+    return "passed"
+
+
+@pytest.mark.parametrize("cells", [10, 200, 1_000, None])
+def test_parts_seen_before_get_the_same_verdict(cells, monkeypatch, tmp_path):
+    # a part byte-identical to one that passed is not parsed again, but its cells still count against this
+    # workbook's budget: warm and cold verdicts must agree, budget or not
+    far = hostile.far_cell(DEMO, tmp_path / "far.xlsx", "XFD1048576")  # shares all but one sheet with DEMO
+    if cells is not None:
+        monkeypatch.setattr(safety, "MAX_CELLS", cells)
+    cold = []
+    for path in (DEMO, far):
+        safety._PASSED.clear()
+        cold.append(_verdict(path))
+    safety._PASSED.clear()
+    monkeypatch.setattr(safety, "MAX_CELLS", 10 ** 9)
+    _verdict(DEMO)  # warms the cache with every part of DEMO
+    assert safety._PASSED
+    if cells is not None:
+        monkeypatch.setattr(safety, "MAX_CELLS", cells)
+    else:
+        monkeypatch.undo()
+    assert [_verdict(DEMO), _verdict(far)] == cold
+    assert cold[1] != "passed"
+    assert ("单元格过多" in cold[0]) == (cells is not None and cells < 1_000)  # DEMO holds 200–1,000 cells
