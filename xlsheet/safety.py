@@ -1,8 +1,7 @@
 """Pre-flight checks that refuse corrupt, renamed or hostile files before any reader (calamine, openpyxl,
 python-docx) sees them.  The file is read once, into memory (it is at most ``MAX_FILE``); a part larger than 1 MB
-streams, a smaller one is read whole; every part is decompressed once.  What a reader needs of a workbook that
-passed (workbook.xml parsed, the bytes of sharedStrings, styles and the worksheets proved plain) is returned in a
-:class:`Package`, so that reading a unit needs no second pass over the file.
+streams, a smaller one is read whole; every part is decompressed once.  The file's bytes and workbook.xml as parsed
+here are returned in a :class:`Package`, so that a reader need not read or parse them again.
 
 Limits (generous for a real annual-report workbook, which is tens of KB with about 2,000 cells):
 * file size ≤ 20 MB; sum of uncompressed parts ≤ 60 MB; ≤ 2000 parts;
@@ -16,9 +15,11 @@ Limits (generous for a real annual-report workbook, which is tens of KB with abo
   farthest one may hold at most ``MAX_SHEET_AREA`` cells, the workbook at most ``MAX_CELLS`` cells, and a numeric
   cell at most ``MAX_NUMBER_CHARS`` characters.  Readers allocate by that area (calamine aborted the process on one
   cell at XFD1048576), so a far cell is refused here.  ``<dimension>`` is never trusted and never used for sizing.
-  A worksheet part of normal size (≤ 4 MB) is first proved small by a few C-level regular expressions after a plain
-  well-formedness parse (:func:`_quick_scan`, conservative: anything unusual is not proved); only when that fails
+  A worksheet part of normal size (≤ 4 MB) is first proved small by a few C-level regular expression passes after a
+  plain well-formedness parse (:func:`_quick_scan`, conservative: anything unusual is not proved); only when that fails
   is it parsed again with the exact streaming scan, which then gives the verdict and the message.
+A small XML part byte-identical to one that passed in this process (the theme and styles the units of a roll-up
+share) is decompressed and CRC-checked as always but not parsed again: the same bytes get the same verdict.
 defusedxml stays installed underneath as a second line of defence.
 """
 from __future__ import annotations
@@ -173,16 +174,12 @@ class Package:
     """What pre-flight keeps of a workbook it passed, so that its reader need not open the file again.
 
     ``data``: the file's bytes; ``book``: the root of ``xl/workbook.xml`` (ElementTree, None when it was not
-    parsed); ``parts``: part name → decompressed bytes, for ``xl/workbook.xml``, ``xl/sharedStrings.xml`` and
-    ``xl/styles.xml`` (when the workbook's relationships name them plainly) and the worksheets that
-    :func:`_quick_scan` proved plain; ``sheets``: sheet name → worksheet part, for the sheets whose part a reader
-    finds exactly as calamine does (a plain relative target, a name used once); ``plain``: False when
-    sharedStrings or styles are related in an unusual way (then no sheet should be read from ``parts``)."""
+    parsed)."""
 
-    __slots__ = ("data", "book", "parts", "sheets", "plain")
+    __slots__ = ("data", "book")
 
     def __init__(self, data: bytes):
-        self.data, self.book, self.parts, self.sheets, self.plain = data, None, {}, {}, True
+        self.data, self.book = data, None
 
     @property
     def digest(self) -> str:
@@ -194,7 +191,6 @@ class Package:
 
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-_PLAIN_TARGET = re.compile(r"(?:/xl/)?worksheets/[^/]+\.xml")
 
 
 def _tree(data: bytes):
@@ -209,15 +205,14 @@ def _tree(data: bytes):
     return ET.fromstring(data)
 
 
-def _worksheets(zf: zipfile.ZipFile, names: set[str], pkg: Package, proved: dict[str, bytes]) -> dict[str, str]:
+def _worksheets(zf: zipfile.ZipFile, names: set[str], pkg: Package, proved: set[str]) -> dict[str, str]:
     """part name → sheet name, for the worksheets workbook.xml points at (plus any part under xl/worksheets/).
-    Fills ``pkg.book`` (workbook.xml's root) and ``pkg.sheets``.  workbook.xml and its relationships, once read
-    and parsed here without error and without ``<!``, go to ``proved`` (name → bytes): a namespace-aware parse
-    that succeeded is at least as strict as the plain well-formedness parse, so the main pass need not parse
-    them again."""
+    Fills ``pkg.book`` (workbook.xml's root).  workbook.xml and its relationships, once read and parsed here
+    without error and without ``<!``, are added to ``proved``: a namespace-aware parse that succeeded is at least
+    as strict as the plain well-formedness parse, so the main pass need not parse them again (it still reads them
+    to their end, for the CRC)."""
     found = {n: posixpath.basename(n) for n in names if re.fullmatch(r"xl/worksheets/[^/]+\.xml", n)}
     if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
-        pkg.plain = False
         return found
     try:
         rels_data = zf.read("xl/_rels/workbook.xml.rels")
@@ -225,114 +220,118 @@ def _worksheets(zf: zipfile.ZipFile, names: set[str], pkg: Package, proved: dict
         book_data = zf.read("xl/workbook.xml")
         book = _tree(book_data)
     except Exception:  # damaged or hostile XML: the full pass below says so precisely
-        pkg.plain = False
         return found
     for part, data in (("xl/_rels/workbook.xml.rels", rels_data), ("xl/workbook.xml", book_data)):
         if b"<!" not in data:
-            proved[part] = data
+            proved.add(part)
     pkg.book = book
-    pkg.parts["xl/workbook.xml"] = book_data
-    targets, plain = {}, {}
-    related = {"sharedStrings": None, "styles": None}
+    targets = {}
     for rel in rels:
         kind, target = str(rel.get("Type", "")), str(rel.get("Target", ""))
         if kind.endswith(_WORKSHEET_REL):
             part = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
             targets[rel.get("Id")] = part
             found.setdefault(part, posixpath.basename(part))
-            if kind.endswith("/worksheet") and _PLAIN_TARGET.fullmatch(target) and part in names:
-                plain[rel.get("Id")] = part
-        else:
-            short = kind.rpartition("/")[2]
-            if short in related:
-                # calamine opens xl/<name>.xml itself: only a relationship naming exactly that part is plain
-                pkg.plain = pkg.plain and related[short] is None and target == short + ".xml"
-                related[short] = target
-    for short in related:
-        if (related[short] is None) == (f"xl/{short}.xml" in names):
-            pkg.plain = False  # a part nobody relates, or a relationship to a part that is not there
-    seen: dict[str, int] = {}
     for sheet in book.iter(_MAIN_NS + "sheet"):
-        rid = sheet.get(_REL_ID)
-        part = targets.get(rid)
-        name = sheet.get("name")
+        part = targets.get(sheet.get(_REL_ID))
         if part:
-            found[part] = name or found.get(part, part)
-        seen[name] = seen.get(name, 0) + 1
-        if name and rid in plain:
-            pkg.sheets[name] = plain[rid]
-    for name, count in seen.items():
-        if count > 1 or (name and min(name) < " "):
-            pkg.sheets.pop(name, None)
+            found[part] = sheet.get("name") or found.get(part, part)
     return found
 
 
 # The quick proof that a worksheet is small (see _quick_scan).  On bytes: every '<' of a well-formed part without
-# comments, CDATA or processing instructions starts a tag, and a tag cannot contain '<'.  Each pattern starts with
-# a literal, so the regex engine skips to candidates in C; compiled on first use (keeps `validate`'s start short).
+# comments, CDATA or processing instructions starts a tag, and a tag cannot contain '<'; attribute values hold no
+# '<' and (when no single quote is inside a tag) no '"'.  Compiled on first use (keeps `validate`'s start short).
 _QUICK_MAX = 4 * 1024 * 1024  # larger worksheet parts are scanned by the streaming handlers only
-_Q_PREFIXED = lazy(rb":(?:c|row|v|mergeCell|hyperlink)(?=[\s/>])")  # e.g. <x:c …> (or such text: unusual)
+# Everything unusual that starts a tag: a comment, CDATA, DTD or processing instruction after the declaration;
+# a <v> with more than MAX_NUMBER_CHARS bytes or with a child; a <row> without a plain r="digits".  One literal
+# first character, so the engine skips to candidates in C.
+_Q_ODD_TAG = lazy(rb"<(?:[!?]|v(?:\s[^>]*)?>(?:[^<]{%d}|[^<]*<[^/])" % (MAX_NUMBER_CHARS + 1)
+                  + rb'|row(?=[\s/>])(?![^>]*?\sr="\d{1,7}"))')
 _Q_QUOTE_IN_TAG = lazy(rb"'[^<]*>")  # a single quote inside a tag (or in text before a '>': unusual)
-_Q_TAGS = lazy(rb"<(c|row|mergeCell|hyperlink)(?=[\s/>])")
-_Q_C_REF = lazy(rb'<c(?=[\s/>])[^>]*?\sr="\$?([A-Z]{1,3})\$?(\d{1,7})"')
-_Q_ROW_REF = lazy(rb'<row(?=[\s/>])[^>]*?\sr="\d{1,7}"')
-_Q_RANGE_REF = lazy(rb'<(?:mergeCell|hyperlink)(?=[\s/>])[^>]*?\sref="([^">]*)"')
-_Q_CORNER = lazy(rb"\$?([A-Z]{1,3})\$?(\d{1,7})")
-_Q_LONG_V = lazy(rb"<v(?:\s[^>]*)?>(?:[^<]{%d}|[^<]*<[^/])" % (MAX_NUMBER_CHARS + 1))
+_Q_PREFIXED = lazy(rb":(?:c|row|v|mergeCell|hyperlink)(?=[\s/>])")  # e.g. <x:c …> (or such text: unusual)
+# Every cell tag, with its plain reference when it has one (empty groups when not).  A match cannot start inside
+# an attribute value: a value's closing quote is followed by whitespace, '/' or '>', never by a reference.
+_Q_CELL = lazy(rb'<c(?=[\s/>])(?:[^>]*?\sr="\$?([A-Z]{1,3})\$?(\d{1,7})")?')
+# Every merged range and hyperlink tag, with the one or two corners of its plain ref (empty groups when not).
+_Q_RANGE = lazy(rb'<(?:mergeCell|hyperlink)(?=[\s/>])'
+                rb'(?:[^>]*?\sref="\$?([A-Z]{1,3})\$?(\d{1,7})(?::\$?([A-Z]{1,3})\$?(\d{1,7}))?")?')
 _Q_DECL = lazy(rb'<\?xml[^>]*?encoding=["\'](?![Uu][Tt][Ff]-?8["\'])')
+
+
+def _col_key(letters: bytes) -> tuple[int, bytes]:
+    # bijective base 26 in A–Z only: a longer name is a farther column, names of one length sort as they read
+    return len(letters), letters
 
 
 def _quick_scan(data: bytes, budget: list[int]) -> bool:
     """True when the well-formed worksheet ``data`` provably passes every check of :class:`_SheetScan` (then its
     cells are taken from ``budget``); False when it cannot be proved this way — then the exact streaming scan
-    decides.  Regular expressions in C instead of a Python call per element: a normal unit's sheets cost ~1 ms
-    instead of ~4 ms.  Conservative by construction: anything unusual (another encoding, comments, CDATA,
-    processing instructions, namespace prefixes on the elements scanned, an attribute in single quotes, a cell or
-    row without a plain ``r``, a ``<v>`` with more than ``MAX_NUMBER_CHARS`` bytes or with a child element, a far
-    corner, too many cells) answers False."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if not data.startswith(b"<") or b"<!" in data or b"<?" in data[2:] or b"\x00" in data[:4]:
+    decides.  A few passes of regular expressions in C instead of a Python call per element.  Conservative by
+    construction: anything unusual (another encoding, comments, CDATA, processing instructions, namespace
+    prefixes on the elements scanned, an attribute in single quotes, a cell or row without a plain ``r``, a
+    merged range or hyperlink without a plain ``ref``, a ``<v>`` with more than ``MAX_NUMBER_CHARS`` bytes or with
+    a child element, a far corner, too many cells) answers False."""
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    if not data.startswith(b"<", start) or b"\x00" in data[:4]:
         return False
-    if data.startswith(b"<?") and _Q_DECL.match(data):  # declared in an encoding other than UTF-8
+    pos = start
+    if data.startswith(b"<?xml", start):
+        if _Q_DECL.match(data, start):  # declared in an encoding other than UTF-8
+            return False
+        pos = data.find(b"?>", start) + 2  # the declaration's quotes are not a tag's
+    if _Q_ODD_TAG.search(data, pos) or _Q_PREFIXED.search(data, pos):
         return False
-    if _Q_PREFIXED.search(data) or _Q_QUOTE_IN_TAG.search(data) or _Q_LONG_V.search(data):
+    quote = data.find(b"'", pos)
+    if quote >= 0 and _Q_QUOTE_IN_TAG.search(data, quote):
         return False
-    tags = _Q_TAGS.findall(data)
-    refs = _Q_C_REF.findall(data)
-    # The patterns look only between a tag's '<' and its first '>', where every attribute value is in double
-    # quotes (no single quote there), so a value cannot hide an ' r="…"' of its own: a match starting inside a
-    # value would capture what follows its closing quote (whitespace, the next name and '='), never a reference.
-    # Equal counts: every cell and row tag has its plain reference.
-    if len(refs) != tags.count(b"c") or len(_Q_ROW_REF.findall(data)) != tags.count(b"row"):
+    cells = _Q_CELL.findall(data, start)
+    if len(cells) > budget[0]:
         return False
-    ranges = _Q_RANGE_REF.findall(data)
-    if len(ranges) != len(tags) - len(refs) - tags.count(b"row") or len(refs) > budget[0]:
+    cols: set[bytes] = set()
+    rows: set[bytes] = set()
+    if cells:
+        c, r = zip(*cells)
+        cols.update(c)
+        rows.update(r)
+    # merged ranges and hyperlinks follow sheetData: search from the first of them (a match starts with one)
+    first = min((i for i in (data.find(b"<mergeCell", pos), data.find(b"<hyperlink", pos)) if i >= 0), default=-1)
+    if first >= 0:
+        for c1, r1, c2, r2 in _Q_RANGE.findall(data, first):
+            cols.add(c1), cols.add(c2 or c1)
+            rows.add(r1), rows.add(r2 or r1)
+    if b"" in cols:  # a tag without a plain reference
         return False
-    corners = list(refs)
-    for ref in ranges:
-        for part in ref.split(b":"):
-            m = _Q_CORNER.fullmatch(part)
-            if m is None:
-                return False
-            corners.append(m.groups())
-    if corners:
-        max_row = max(map(int, {r for _, r in corners}))
-        max_col = max(map(col_number, {c.decode() for c, _ in corners}))
+    if cols:
+        max_row = max(map(int, rows))
+        max_col = col_number(max(cols, key=_col_key).decode())
         if max_row > EXCEL_ROWS or max_col > EXCEL_COLS or max_row * max_col > MAX_SHEET_AREA:
             return False
-    budget[0] -= len(refs)
+    budget[0] -= len(cells)
     return True
 
 
-def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None, budget: list[int],
-               proved: dict[str, bytes]) -> bytes | None:
-    """Read ``info`` to its end (zipfile verifies the CRC there), checking XML parts as described above.  Returns
-    the bytes of a worksheet that :func:`_quick_scan` proved plain, and of a part in ``proved`` (already read and
-    parsed); None otherwise."""
+def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, parser, kept: list[bytes] | None) -> None:
+    first = True
+    with zf.open(info) as part:
+        while True:
+            chunk = part.read(_CHUNK)
+            if kept is not None:
+                kept.append(chunk)
+            if first and info.filename.endswith(".vml"):
+                lowered = chunk[:4096].lower()
+                if b"<!doctype" in lowered or b"<!entity" in lowered:
+                    _no_dtd()
+            first = False
+            if parser is not None:
+                parser.Parse(chunk, not chunk)
+            if not chunk:
+                break
+
+
+def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None, budget: list[int]) -> None:
+    """Read ``info`` to its end (zipfile verifies the CRC there), checking XML parts as described above."""
     name = info.filename
-    if name in proved and sheet is None:
-        return proved[name]
     is_xml = name.endswith((".xml", ".rels"))
     if info.file_size > _CHUNK:
         # A large part streams (a far cell may be refused before its end); a worksheet of normal size is kept
@@ -348,7 +347,7 @@ def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None, bu
                 _parser(_SheetScan(sheet, budget)).Parse(b"".join(kept), False)
             raise
         if kept is None:
-            return None
+            return
         data = b"".join(kept)
     else:
         # One read of the whole (small) part: the same bytes and the same CRC verdict as one streamed chunk.
@@ -358,30 +357,57 @@ def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None, bu
             if b"<!doctype" in lowered or b"<!entity" in lowered:
                 _no_dtd()
         if not is_xml:
-            return None
+            return
+        key = (len(data), info.CRC)
+        seen = _PASSED.get(key)
+        if seen is not None and seen[0] == data:  # the very bytes passed before: the same verdict, not re-parsed
+            if sheet is None:
+                return
+            if seen[1] is not None and seen[1] <= budget[0]:
+                budget[0] -= seen[1]
+                return
         if sheet is None:
             _parser(None).Parse(data, True)
-            return data if name in _KEPT else None
+            _remember(key, data, None)
+            return
         try:
             _parser(None).Parse(data, True)
         except Exception:
             _parser(_SheetScan(sheet, budget)).Parse(data, False)  # a far cell before the bad XML is said first
             raise
-    if _quick_scan(data, budget):
-        return data
-    _parser(_SheetScan(sheet, budget)).Parse(data, True)
-    return None
+        before = budget[0]
+        if _quick_scan(data, budget):
+            _remember(key, data, before - budget[0])
+            return
+        _parser(_SheetScan(sheet, budget)).Parse(data, True)
+        return
+    if not _quick_scan(data, budget):
+        _parser(_SheetScan(sheet, budget)).Parse(data, True)
 
 
-_KEPT = frozenset({"xl/sharedStrings.xml", "xl/styles.xml"})
+# Small XML parts that passed in this process, by (size, CRC-32): their bytes, and for a worksheet proved by
+# _quick_scan its number of cells (None for other parts).  Parts shared by the units of one roll-up (the theme,
+# styles, an unchanged sheet of the template) are then checked once: a part is skipped only when its bytes are
+# identical to a part that passed, and expat's verdict on the same bytes is the same (well-formed, no DTD); a
+# worksheet's cells are still taken from this workbook's budget.  Bounded: emptied when full.
+_PASSED: dict[tuple[int, int], tuple[bytes, int | None]] = {}
+_PASSED_PARTS = 64
+_PASSED_BYTES = 256 * 1024  # per part
+
+
+def _remember(key: tuple[int, int], data: bytes, cells: int | None) -> None:
+    if len(data) <= _PASSED_BYTES:
+        if len(_PASSED) >= _PASSED_PARTS:
+            _PASSED.clear()
+        _PASSED[key] = (data, cells)
 
 
 def preflight(path: str | os.PathLike, required: tuple[str, ...] = ("[Content_Types].xml", "xl/workbook.xml"),
               kind: str = "Excel 工作簿", data: bytes | None = None) -> Package:
     """Raise :class:`InvalidWorkbookError` (Chinese message) unless ``path`` is a sane OOXML zip package.  The file
     is read once, into memory; ``data``, when given, is its content already read by the caller (then ``path``
-    names it in messages and is not opened).  Returns a :class:`Package` with what the checks decompressed and
-    parsed, so that a reader need not open, decompress or parse those parts again."""
+    names it in messages and is not opened).  Returns a :class:`Package`: the file's bytes and workbook.xml as
+    parsed here, so that a reader need not read the file or parse workbook.xml again."""
     name = os.fspath(path)
     shown = os.path.basename(name)
     if data is None:
@@ -428,19 +454,23 @@ def preflight(path: str | os.PathLike, required: tuple[str, ...] = ("[Content_Ty
             if i.filename.lower() in seen:
                 raise InvalidWorkbookError(f"“{shown}”中的部件 {i.filename} 重复出现，文件已损坏或被改动，已拒绝读取")
             seen.add(i.filename.lower())
+            if i.flag_bits & 0x1:  # zipfile would raise RuntimeError (a password is required) on reading it
+                raise InvalidWorkbookError(f"“{shown}”中的部件 {i.filename} 已加密，无法读取。请在 Excel 或 WPS 中打开后"
+                                           "另存为不加密的 .xlsx 再试")
         missing = [r for r in required if r not in names]
         if missing:
             raise InvalidWorkbookError(f"“{shown}”不是{kind}（缺少 {', '.join(missing)}），可能是其他 Office 文件改了扩展名")
         budget = [MAX_CELLS]
         current = ""
-        proved: dict[str, bytes] = {}
+        proved: set[str] = set()
         try:
             sheets = _worksheets(zf, names, pkg, proved)
             for i in infos:
                 current = i.filename
-                kept = _read_part(zf, i, sheets.get(i.filename), budget, proved)
-                if kept is not None and (i.filename in _KEPT or i.filename in sheets):
-                    pkg.parts[i.filename] = kept
+                sheet = sheets.get(i.filename)
+                if sheet is None and i.filename in proved:
+                    continue  # read to its end and parsed in _worksheets
+                _read_part(zf, i, sheet, budget)
         except _Refused as exc:
             where = "" if str(exc).startswith("的") else f"的部件 {current} "
             raise InvalidWorkbookError(f"“{shown}”{where}{exc}") from None
