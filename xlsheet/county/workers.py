@@ -21,15 +21,16 @@ from .units import Unit
 
 UNIT_TIMEOUT = 90.0  # seconds one file may take on its own (a hostile file, retried alone)
 CHUNK_SECONDS_PER_UNIT = 2.0  # a chunk's wall-clock budget per file on top of UNIT_TIMEOUT (normal: ~5 ms)
-#: Expected CPU seconds to check one ordinary unit file in a warm worker (measured here: ≈ 12 ms; lower it with
+#: Expected CPU seconds to check one ordinary unit file in a warm worker (measured here: ≈ 8–11 ms; lower it with
 #: the checks' speed, and the break-even below moves with it).
-UNIT_SECONDS = 0.012
-#: What one more worker costs the batch's wall clock: its fork and first-file warm-up, and its share of the
-#: cores the parent needs (pool threads, the writer's import).  Measured here (2 cores shared with two other busy
-#: jobs, whole process, medians of 7–9 interleaved runs): 1 vs 2 workers tie at 20 files, tie or 2 lose 5 % at 50,
-#: 2 win by a third at 100 — ≈ 0.2–0.35 s.  The upper value keeps ``--jobs 2`` from losing on a busy machine; a
-#: second worker then starts above 50 files (at 5 ms per file: above 120).
-WORKER_START_SECONDS = 0.3
+UNIT_SECONDS = 0.010
+#: What one more worker costs the batch's wall clock: its start and first-file warm-up, and its share of the
+#: cores the parent needs (pool threads, the writer's import).  Workers are forked from the parent (see
+#: ``isolation.LimitedPool(fork_when_alone=True)``), so a start is milliseconds; measured here (2 cores, whole
+#: process, medians of 9 interleaved runs): 1 vs 2 workers tie at 20 files (0.735 / 0.751 s), 2 win by 13 % at
+#: 50 (1.115 / 0.969 s) — ≈ 0.1 s.  A second worker then starts above 20 files.  (With forkserver workers it was
+#: ≈ 0.3 s: a fresh interpreter importing the checks.)
+WORKER_START_SECONDS = 0.1
 WORKER_MEMORY_MB = 1024
 WORKER_CPU_SECONDS = 120  # per chunk (LimitedPool renews the budget for each task): ~64 files of ~5 ms
 _PRELOAD = ["xlsheet.county.check", "xlsheet.validation.engine", "xlsheet.workbook.reader"]
