@@ -52,7 +52,7 @@ def test_validate_keeps_heavy_modules_off_its_path(tmp_path):
             "from xlsheet.cli import main\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n"
             f"    main(['validate', {str(EXAMPLES / 'demo_2024.xlsx')!r}])\n"
-            "main_heavy = [m for m in ('openpyxl', 'docx', 'jinja2', 'lxml', 'inspect', 'tomllib', 'json', "
+            "main_heavy = [m for m in ('openpyxl', 'docx', 'jinja2', 'lxml', 'inspect', 'dataclasses', 'tomllib', 'json', "
             "'concurrent.futures') if m in sys.modules]\n"
             "print(','.join(main_heavy))\n")
     env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path))

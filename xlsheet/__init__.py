@@ -7,12 +7,8 @@ Public API (heavy dependencies are imported lazily by the functions that need th
     validate(report, previous=None) -> Result # xlsheet.validation.engine
     render_docx(report, path, ...)            # xlsheet.docx.render
 """
-from ._startup import import_dataclasses_lazily
-
-import_dataclasses_lazily()
-
-from .errors import XlsheetError  # noqa: E402
-from .resources import register_checkout_folders  # noqa: E402
+from .errors import XlsheetError
+from .resources import register_checkout_folders
 
 register_checkout_folders()  # templates/ and macros/ of a source checkout as xlsheet.templates / xlsheet.macros
 
