@@ -52,8 +52,8 @@ def test_validate_keeps_heavy_modules_off_its_path(tmp_path):
             "from xlsheet.cli import main\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n"
             f"    main(['validate', {str(EXAMPLES / 'demo_2024.xlsx')!r}])\n"
-            "main_heavy = [m for m in ('openpyxl', 'docx', 'jinja2', 'lxml', 'inspect', 'dataclasses', 'tomllib', 'json', "
-            "'concurrent.futures') if m in sys.modules]\n"
+            "main_heavy = [m for m in ('openpyxl', 'docx', 'jinja2', 'lxml', 'inspect', 'dataclasses', 'tomllib', "
+            "'json', 'concurrent.futures') if m in sys.modules]\n"
             "print(','.join(main_heavy))\n")
     env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path))
     for _ in range(2):  # the second run reads the parsed TOML from the cache
