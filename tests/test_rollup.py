@@ -376,3 +376,21 @@ def test_chunks_keep_the_file_order_and_shrink_to_single_files():
         assert sizes[0] == chunk_size(n, jobs) and max(sizes) <= 64
         assert all(a >= b for a, b in zip(sizes, sizes[1:]))  # never a big chunk after a small one
         assert sizes[-jobs:] == [1] * min(jobs, len(sizes))  # the workers' last tasks are one file each
+
+
+def test_a_long_reason_is_cut_on_screen_with_a_pointer_to_the_sheet(tmp_path, capsys):
+    """An empty unit has a reason far longer than a terminal line: the screen shows its start and says where the
+    rest is; the 汇总情况 sheet holds the whole reason."""
+    from xlsheet import new_workbook
+
+    units = tmp_path / "units"
+    units.mkdir()
+    new_workbook(units / "空表.xlsx", 2024, "某某局")
+    out = tmp_path / "汇总.xlsx"
+    assert main(["rollup", str(units), "-o", str(out), "--year", "2024"]) == 0
+    line = next(l for l in capsys.readouterr().out.splitlines() if l.startswith("  空表.xlsx："))
+    assert line.endswith("…（详见“汇总情况”表）")
+    shown = line.removeprefix("  空表.xlsx：").removesuffix("…（详见“汇总情况”表）")
+    ws = load_workbook(out)["汇总情况"]
+    full = next(row[8] for row in ws.iter_rows(values_only=True) if row[1] == "空表.xlsx")
+    assert len(full) > 120 and full.startswith(shown) and len(shown) == 119

@@ -45,7 +45,9 @@ def _cmd_rollup(args) -> int:
     print(f"共 {summary['units']} 个工作簿：{counts}；计入汇总 {summary['summed']} 个。")
     for u in roll.units:
         if u.status != "passed":
-            print(f"  {u.name}：{u.reason[:120]}")
+            # the full reason is on the 汇总情况 sheet; a cut one says so
+            reason = u.reason if len(u.reason) <= 120 else u.reason[:119] + "…（详见“汇总情况”表）"
+            print(f"  {u.name}：{reason}")
     for p in roll.problems:
         print(f"  注意：{p}")
     if roll.stock_keys:
