@@ -270,6 +270,22 @@ def compile_checkout() -> str:
     return "bytecode of xlsheet/ written" if ok else "bytecode of xlsheet/ could not be written (compiled per run)"
 
 
+SITE_MODULES_FRESH = 40  # modules loaded by `python -c pass` in a fresh venv of this project: 33 here
+
+
+def site_note() -> str:
+    """How many modules this interpreter loads before any code runs.  ``.pth`` files (editable installs and
+    others) can import dozens (``pathlib``, ``typing``, …): the ``python -c pass`` anchor then pays for them and
+    xlsheet's own imports of the same modules look free, which flatters the start-up ratio (2.5× in this project's
+    developer venv against 7× in a fresh one).  The figures that count are a fresh venv's."""
+    out = subprocess.run([PY, "-c", "import sys; print(len(sys.modules))"], capture_output=True, text=True)
+    n = int(out.stdout.strip() or 0)
+    if n > SITE_MODULES_FRESH:
+        return (f"WARNING: this interpreter loads {n} modules at start-up (a fresh venv: ~33) — .pth files make "
+                "`python -c pass` slow and xlsheet's imports look free; measure start-up in a fresh venv")
+    return f"interpreter start-up loads {n} modules (a fresh venv)"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer repetitions")
@@ -285,6 +301,7 @@ def main() -> int:
     print(f"xlsheet benchmarks — Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f} (other work on the machine slows both sides); "
           f"{compile_checkout()}", flush=True)
+    print(f"     {site_note()}", flush=True)
     if not args.national_only:
         bench_validate(rep, runs)
         bench_report(rep, runs)
