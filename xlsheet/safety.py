@@ -181,13 +181,6 @@ class Package:
     def __init__(self, data: bytes):
         self.data, self.book = data, None
 
-    @property
-    def digest(self) -> str:
-        """sha1 of the file's bytes (a roll-up's same-content check)."""
-        import hashlib
-
-        return hashlib.sha1(self.data).hexdigest()
-
 
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -375,14 +368,12 @@ def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None, bu
         except Exception:
             _parser(_SheetScan(sheet, budget)).Parse(data, False)  # a far cell before the bad XML is said first
             raise
-        before = budget[0]
-        if _quick_scan(data, budget):
-            _remember(key, data, before - budget[0])
-            return
-        _parser(_SheetScan(sheet, budget)).Parse(data, True)
+    # a worksheet, well-formed: proved small, or scanned exactly (which then gives the verdict and the message)
+    before = budget[0]
+    if _quick_scan(data, budget):
+        _remember((len(data), info.CRC), data, before - budget[0])  # a large part is never kept (see _remember)
         return
-    if not _quick_scan(data, budget):
-        _parser(_SheetScan(sheet, budget)).Parse(data, True)
+    _parser(_SheetScan(sheet, budget)).Parse(data, True)
 
 
 # Small XML parts that passed in this process, by (size, CRC-32): their bytes, and for a worksheet proved by

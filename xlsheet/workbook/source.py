@@ -70,11 +70,6 @@ class FileSource:
                 self._names[dn.get("name")] = dn.text or ""
         self._book = None
 
-    @property
-    def digest(self) -> str:
-        """sha1 of the file's bytes."""
-        return self._pkg.digest
-
     def sheet_names(self) -> list[str]:
         return list(self._sheets)
 
