@@ -232,11 +232,9 @@ class Spec(FrozenRecord):
 
     def fields_for(self, variants=frozenset()) -> list[Field]:
         """Input fields present in a workbook with these variants, in table order (a new list each call)."""
-        cache = self.__dict__.setdefault("_fields_for", {})  # frozen, but it may still cache in __dict__
         key = frozenset(variants)
-        if key not in cache:
-            cache[key] = tuple(f for f in self.fields.values() if f.variant is None or f.variant in key)
-        return list(cache[key])
+        return list(self.cached("fields_for", key, lambda: tuple(f for f in self.fields.values()
+                                                                 if f.variant is None or f.variant in key)))
 
     def cached(self, name: str, key, build):
         """``build()``, computed once per (``name``, ``key``) for this spec object and kept with it.
