@@ -11,11 +11,8 @@ from .registry import check
 
 def _fields(ctx):
     """(field, value) of every input of the report — built once per validation (seven checks walk it)."""
-    cached = ctx.__dict__.get("_cell_fields")
-    if cached is None:
-        r = ctx.report
-        cached = ctx.__dict__["_cell_fields"] = [(f, r.value(f.key)) for f in r.spec.fields_for(r.variants)]
-    return cached
+    r = ctx.report
+    return ctx.once("_cell_fields", lambda: [(f, r.value(f.key)) for f in r.spec.fields_for(r.variants)])
 
 
 def _sorted(ctx) -> dict[str, list]:
@@ -23,10 +20,8 @@ def _sorted(ctx) -> dict[str, list]:
     "blank" and "text" by state; among numbers "negative" (< 0), "fraction" (not an int), "amount" (kind amount)
     and "noted" (with a note).  Each list holds every input its check could report (the checks still apply their
     full condition), so one pass replaces seven walks over ~200 inputs."""
-    out = ctx.__dict__.get("_cell_sorts")
-    if out is None:
-        out = ctx.__dict__["_cell_sorts"] = {"blank": [], "text": [], "negative": [], "fraction": [], "amount": [],
-                                             "noted": []}
+    def build():
+        out = {"blank": [], "text": [], "negative": [], "fraction": [], "amount": [], "noted": []}
         blanks, texts, negative, fraction, amount, noted = out.values()
         for f, v in _fields(ctx):
             state = v.state
@@ -44,7 +39,9 @@ def _sorted(ctx) -> dict[str, list]:
                 blanks.append((f, v))
             elif state is State.TEXT:
                 texts.append((f, v))
-    return out
+        return out
+
+    return ctx.once("_cell_sorts", build)
 
 
 @check("blank")
@@ -162,10 +159,7 @@ def _moved_tables(report) -> set[str]:
 
 def _moved(ctx) -> set[str]:
     """:func:`_moved_tables` of the report, once per validation (two checks ask)."""
-    moved = ctx.__dict__.get("_moved_tables")
-    if moved is None:
-        moved = ctx.__dict__["_moved_tables"] = _moved_tables(ctx.report)
-    return moved
+    return ctx.once("_moved_tables", lambda: _moved_tables(ctx.report))
 
 
 @check("layout_moved")

@@ -11,8 +11,8 @@ from ..lazyre import lazy
 from .registry import check
 
 # Longest chain of jurisdiction segments: 淄博市张店区残疾人联合会 → 淄博市张店区 (see _jurisdiction).
-_JURIS = lazy(r"^((?:[\u4e00-\u9fa5]{1,8}?(?:自治区|自治州|自治县|省|市|州|盟|区|县|旗|镇|乡|街道))+)")
 _JURIS_SUFFIXES = ("自治区", "自治州", "自治县", "省", "市", "州", "盟", "区", "县", "旗", "镇", "乡", "街道")
+_JURIS = lazy(r"^((?:[\u4e00-\u9fa5]{1,8}?(?:" + "|".join(_JURIS_SUFFIXES) + "))+)")
 _ORG_SUFFIX = r"(?:服务中心|中心|局|委员会|办公室|联合会|人民政府|政府|院|所|站|队|厅|处|委|办)"
 _SELF = {"局": "局", "委": "委", "中心": "中心", "会": "会", "院": "院"}
 
@@ -35,10 +35,8 @@ def clerk_text(text: str) -> str:
 
 def _texts(ctx, keys=None):
     """(field label, text) of the narrative fields (all, or ``keys``), skipping empty ones."""
-    texts = ctx.__dict__.get("_narrative_texts")
-    if texts is None:  # once per validation: a dozen checks walk the narrative
-        r = ctx.report
-        texts = ctx.__dict__["_narrative_texts"] = [(f, t) for f in r.spec.narrative if (t := r.text(f.key))]
+    r = ctx.report  # once per validation: a dozen checks walk the narrative
+    texts = ctx.once("_narrative_texts", lambda: [(f, t) for f in r.spec.narrative if (t := r.text(f.key))])
     return texts if keys is None else [(f, t) for f, t in texts if f.key in keys]
 
 

@@ -27,7 +27,7 @@ class _Keep(dict):
 class Context(Record):
     """What a check sees: the report, last year's report, and where to note what it could not assess;
     ``published``: blanks assessed as the zeros of a published report; ``assessment`` (.assess.Assessment): the
-    values the checks compare.  Checks may keep per-validation caches in its ``__dict__``."""
+    values the checks compare.  Checks share per-validation work through :meth:`once`."""
 
     _fields = ("report", "previous", "not_assessable", "published", "assessment")
 
@@ -38,6 +38,14 @@ class Context(Record):
         self.not_assessable = [] if not_assessable is None else not_assessable
         self.published = published
         self.assessment = assessment
+
+    def once(self, name: str, build):
+        """``build()``, computed once per validation (this context) under ``name``: what several checks walk."""
+        try:
+            return self.__dict__[name]
+        except KeyError:
+            value = self.__dict__[name] = build()
+            return value
 
     @property
     def values(self):
