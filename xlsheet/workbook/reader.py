@@ -117,8 +117,7 @@ def read_source(source: Source) -> Report:
         return grids[sheet]
 
     def raw_at(loc: Location):
-        g = grids[loc.sheet] if loc.sheet in grids else grid(loc.sheet)
-        value = _cell(g, loc.row, loc.col)
+        value = _cell(grid(loc.sheet), loc.row, loc.col)
         if isinstance(value, str) and len(value) > MAX_TEXT:
             raise InvalidWorkbookError(f"“{source.label}”的单元格 {loc.address} 中的文字有 {len(value):,} 个字符，"
                                        f"超过 Excel 单元格的上限（{MAX_TEXT:,}），不是正常保存的工作簿，已拒绝读取")
@@ -144,28 +143,12 @@ def read_source(source: Source) -> Report:
     values = report.values
     year = report.year
     for field, name in inputs_plan:
-        # locate() and raw_at() inlined: this loop runs for every input of every unit of a roll-up
-        text = named(name)
-        loc = _location(text) if text else None
-        if loc is None or loc.sheet not in sheets:
-            loc = locate(name, lambda: field.describe(year))  # reports the problem
+        loc = locate(name, lambda: field.describe(year))
         if loc is None:
             values[field.key] = BLANK
             continue
         locations[field.key] = loc
-        sheet = loc.sheet
-        g = grids[sheet] if sheet in grids else grid(sheet)
-        raw = None
-        row, col = loc.row - 1, loc.col - 1
-        if row < len(g):
-            line = g[row]
-            if col < len(line):
-                raw = line[col]
-                if raw == "":
-                    raw = None
-                elif isinstance(raw, str) and len(raw) > MAX_TEXT:
-                    raw_at(loc)  # refuses the workbook
-        values[field.key] = parse_cell(raw)
+        values[field.key] = parse_cell(raw_at(loc))
     labels = report.labels
     for name, where, cells in tables_plan:
         anchor_text = named(name)
