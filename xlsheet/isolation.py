@@ -96,8 +96,8 @@ class LimitedPool:
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=_context(self.fork_when_alone), initializer=_limit,
-                                             initargs=(self.memory_mb, self.cpu_seconds))
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=_context(self.fork_when_alone),
+                                             initializer=_limit, initargs=(self.memory_mb, self.cpu_seconds))
         return self._pool
 
     def _reset(self) -> None:

@@ -29,9 +29,10 @@ __all__ = ["rollup", "Rollup", "Unit", "STATUS", "collect", "check_unit", "finge
 def _warm_writer() -> None:
     """Import the workbook writer (openpyxl: ≈ 0.2 s) while the parent would only wait for workers.  Started once
     the workers have their first files: they are forked from this process, which must then run no other thread
-    (:class:`~xlsheet.isolation.LimitedPool`), and the import does not compete with their start.  Measured here (1 file with 1 worker, 50 files with 2; 2 cores shared with
-    other jobs): starting it then, at once, or not at all are within the noise of each other — it is kept because
-    with fewer workers than cores the import runs on a core that is otherwise idle."""
+    (:class:`~xlsheet.isolation.LimitedPool`), and the import does not compete with their start.  Measured here
+    (1 file with 1 worker, 50 files with 2; 2 cores shared with other jobs): starting it then, at once, or not at
+    all are within the noise of each other — it is kept because with fewer workers than cores the import runs on a
+    core that is otherwise idle."""
     try:
         from . import write  # noqa: F401
         from ..workbook import build  # noqa: F401
