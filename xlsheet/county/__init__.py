@@ -15,8 +15,6 @@ Contract of :func:`rollup`:
 """
 from __future__ import annotations
 
-import threading
-
 from .aggregate import Rollup, Tally, aggregate, flag_copies
 from .check import check_unit, fingerprints
 from .collect import collect
@@ -24,20 +22,6 @@ from .units import STATUS, Unit
 
 __all__ = ["rollup", "Rollup", "Unit", "STATUS", "collect", "check_unit", "fingerprints", "flag_copies",
            "aggregate", "Tally"]
-
-
-def _warm_writer() -> None:
-    """Import the workbook writer (openpyxl: ≈ 0.2 s) while the parent would only wait for workers.  Started once
-    the workers have their first files: they are forked from this process, which must then run no other thread
-    (:class:`~xlsheet.isolation.LimitedPool`), and the import does not compete with their start.  Measured here
-    (1 file with 1 worker, 50 files with 2; 2 cores shared with other jobs): starting it then, at once, or not at
-    all are within the noise of each other — it is kept because with fewer workers than cores the import runs on a
-    core that is otherwise idle."""
-    try:
-        from . import write  # noqa: F401
-        from ..workbook import build  # noqa: F401
-    except Exception:  # the real import in write_rollup reports any problem
-        pass
 
 
 def rollup(paths, output, *, year: int | None = None, agency: str = "汇总", jobs: int = 1,
@@ -56,8 +40,7 @@ def rollup(paths, output, *, year: int | None = None, agency: str = "汇总", jo
         raise XlsheetError("没有找到要汇总的工作簿（.xlsx / .xlsm）")
     tally = Tally(agency, include_errors=include_errors)
     nxt = 0  # units before this index have been tallied, in file order (so "the first one counts" is stable)
-    warm = threading.Thread(target=_warm_writer, daemon=True)
-    for i, unit in check_units(units, jobs, isolate=isolate, totals=totals, progress=progress, started=warm.start):
+    for i, unit in check_units(units, jobs, isolate=isolate, totals=totals, progress=progress):
         units[i] = unit
         while nxt < len(units) and units[nxt].status != "pending":
             tally.add(units[nxt])
@@ -70,10 +53,6 @@ def rollup(paths, output, *, year: int | None = None, agency: str = "汇总", jo
             raise XlsheetError("所有工作簿都无法读取，无法确定汇总年度；请用 --year 指定")
     flag_copies([u for u in tally.units if u.status in ("passed", "errors", "mismatch")])
     roll = tally.finish(year)
-    if warm.is_alive():
-        # Two threads importing the same package at once can see it half-initialised (an ImportError on a small
-        # batch whose checks end before the warm-up does): wait for the warm-up, then import.
-        warm.join()
     from .write import write_rollup
 
     roll.output = write_rollup(roll, output, overwrite=overwrite, meta=meta, narrative=narrative)

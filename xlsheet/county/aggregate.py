@@ -14,10 +14,10 @@ cells are summed over the units that have the variant; stock figures are summed 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from ..record import Record
 from ..spec import load_spec, spec_for_year
 from .units import STATUS, Unit
 
@@ -26,18 +26,21 @@ MAX_CELL = Decimal("9.99999999999999E+307")
 _BLANK = object()
 
 
-@dataclass
-class Rollup:
+class Rollup(Record):
     """The outcome: every unit with its status, the summed figures of the roll-up's year, and what to check."""
 
-    year: int
-    agency: str
-    units: list[Unit] = field(default_factory=list)
-    values: dict = field(default_factory=dict)
-    stock_keys: list[str] = field(default_factory=list)
-    variants: set = field(default_factory=set)
-    problems: list[str] = field(default_factory=list)
-    output: Path | None = None
+    __slots__ = _fields = ("year", "agency", "units", "values", "stock_keys", "variants", "problems", "output")
+
+    def __init__(self, year: int, agency: str, units: list[Unit] | None = None, values: dict | None = None,
+                 stock_keys: list[str] | None = None, variants: set | None = None, problems: list[str] | None = None,
+                 output: Path | None = None):
+        self.year, self.agency = year, agency
+        self.units = [] if units is None else units
+        self.values = {} if values is None else values
+        self.stock_keys = [] if stock_keys is None else stock_keys
+        self.variants = set() if variants is None else variants
+        self.problems = [] if problems is None else problems
+        self.output = output
 
     @property
     def summed(self) -> list[Unit]:

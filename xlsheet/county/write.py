@@ -9,21 +9,19 @@ tab pasted into an agency name arrives as ``\\x0b`` and would otherwise make the
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import zipfile
+import zlib
 
 from ..fileio import atomic_write
 from ..spec import spec_for_year
-from ..textsafe import ILLEGAL as _ILLEGAL, MAX_CELL_TEXT
+from ..textsafe import ILLEGAL as _ILLEGAL, MAX_CELL_TEXT, as_cell_text, clean_text as _clean_cell
+from . import template
 from .aggregate import Rollup
-from .check import ROLLUP_MARK, STATUS_SHEET
+from .check import STATUS_SHEET
+from .template import FIRST_ROW, HEADERS, PROBLEMS_CELL
 from .units import STATUS
 
-NOTE_AUTHOR = "xlsheet汇总"
-HEADERS = ["序号", "文件", "机关", "年度", "状态", "错误", "警告", "计入汇总", "原因 / 首要错误", "正文雷同"]
-WIDTHS = [6, 36, 30, 7, 14, 6, 6, 9, 90, 50]
-FIRST_ROW = 5  # rows 1–4: title, counts, problems, headers
 _ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")  # Excel would decode a literal "_x000B_" on reading
 
 
@@ -82,96 +80,213 @@ def _summary_line(roll: Rollup) -> str:
             f"生成时间 {dt.datetime.now():%Y-%m-%d %H:%M}")
 
 
-def _sheet_part(zin: zipfile.ZipFile, sheet: str) -> str:
-    """The zip member holding worksheet ``sheet`` (via workbook.xml and its relationships)."""
+class _Mismatch(Exception):
+    """The blank package is not the one expected (a damaged or foreign cached file)."""
+
+
+def _text_xml(text: str) -> str:
+    """Character data as openpyxl (lxml) writes it: ``&``, ``<``, ``>`` escaped, and ``\\r`` as ``&#13;`` (a
+    literal one would read back as ``\\n``)."""
+    return escape(text).replace("\r", "&#13;")
+
+
+def _cell_xml(ref: str, style: str, value) -> str:
+    """Cell ``ref`` holding ``value`` (None, str, finite int/float) as openpyxl writes it through
+    :func:`xlsheet.textsafe.set_cell`: a str always as an inline string (never a formula), cleaned; a number with
+    ``%.16g``."""
+    s = f' s="{style}"' if style else ""
+    if value is None:
+        return f'<c r="{ref}"{s}/>'
+    if isinstance(value, str):
+        text = as_cell_text(value)
+        if not text:
+            return f'<c r="{ref}"{s} t="inlineStr"/>'
+        space = ' xml:space="preserve"' if text != text.strip() else ""
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{_text_xml(text)}</t></is></c>'
+    return f'<c r="{ref}"{s} t="n"><v>{"%.16g" % value}</v></c>'
+
+
+def _fillable(value) -> bool:
+    """Whether :func:`_cell_xml` writes ``value`` as openpyxl would (else the package is built by openpyxl)."""
+    if value is None or isinstance(value, str):
+        return True
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) < float("inf")
+
+
+_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*?)(?:/>|>.*?</c>)', re.S)
+_STYLE = re.compile(r'\bs="(\d+)"')
+
+
+def _fill_cells(xml: str, fills: dict) -> str:
+    """Sheet XML ``xml`` with the cells of ``fills`` ({ref: value}) rewritten; every ref must be there."""
+    if not fills:
+        return xml
+    done = 0
+
+    def sub(m):
+        nonlocal done
+        if m[1] not in fills:
+            return m[0]
+        done += 1
+        style = _STYLE.search(m[2])
+        return _cell_xml(m[1], style[1] if style else "", fills[m[1]])
+
+    out = _CELL.sub(sub, xml)
+    if done != len(fills):
+        raise _Mismatch(f"cells missing: {sorted(fills)}")
+    return out
+
+
+def _parts(zin: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    """The package's {sheet name: zip member} and its defined names {name: (sheet, cell ref)} (single cells)."""
     wb = zin.read("xl/workbook.xml").decode("utf-8")
     rels = zin.read("xl/_rels/workbook.xml.rels").decode("utf-8")
-    rid = re.search(r'<sheet\b[^>]*\bname="%s"[^>]*\br:id="([^"]+)"' % re.escape(escape(sheet)), wb)[1]
-    target = re.search(r'<Relationship\b[^>]*\bTarget="([^"]+)"[^>]*\bId="%s"' % re.escape(rid), rels)
-    if target is None:
-        target = re.search(r'<Relationship\b[^>]*\bId="%s"[^>]*\bTarget="([^"]+)"' % re.escape(rid), rels)
-    path = target[1]
-    return path.lstrip("/") if path.startswith("/") else "xl/" + path
+    targets = {}
+    for attrs in re.findall(r"<Relationship\b([^>]*)>", rels):
+        rid, target = re.search(r'\bId="([^"]+)"', attrs), re.search(r'\bTarget="([^"]+)"', attrs)
+        if rid and target:
+            path = target[1]
+            targets[rid[1]] = path.lstrip("/") if path.startswith("/") else "xl/" + path
+    sheets = {}
+    for attrs in re.findall(r"<sheet\b([^>]*)>", wb):
+        name, rid = re.search(r'\bname="([^"]*)"', attrs), re.search(r'\br:id="([^"]+)"', attrs)
+        if name and rid and rid[1] in targets:
+            sheets[_unescape(name[1])] = targets[rid[1]]
+    defined = {}
+    for name, text in re.findall(r'<definedName name="([^"]+)"[^>]*>([^<]*)</definedName>', wb):
+        sheet, _, ref = _unescape(text).rpartition("!")
+        if sheet:
+            defined[name] = (sheet.strip("'"), ref.replace("$", ""))
+    return sheets, defined
 
 
-def _stream_status(base: str, out: str, roll: Rollup, extra_rows: list[list]) -> None:
-    """Copy package ``base`` to ``out``, replacing the 汇总情况 sheet's prototype row by the unit rows."""
-    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        part = _sheet_part(zin, STATUS_SHEET)
+def _unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'") \
+        .replace("&amp;", "&")
+
+
+class _Texts:
+    """What :func:`_write_package` writes into a package: ``cells`` {defined name: value} (the sums, the
+    county's 基本信息 / 正文), ``title`` of the document properties, and the 汇总情况 ``head`` {ref: text}."""
+
+    def __init__(self, cells: dict, title: str | None, head: dict):
+        self.cells, self.title, self.head = cells, title, head
+
+
+_NO_TEXTS = _Texts({}, None, {})
+
+
+def _write_package(package: bytes, out: str, roll: Rollup, extra_rows: list[list], texts: _Texts) -> None:
+    """Write ``package`` to ``out`` with ``texts`` filled in and the 汇总情况 sheet's prototype row replaced by
+    the unit rows (streamed: one row at a time)."""
+    import io
+
+    now = dt.datetime.now()
+    stamp = now.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    with zipfile.ZipFile(io.BytesIO(package)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        sheets, defined = _parts(zin)
+        status = sheets.get(STATUS_SHEET)
+        if status is None:
+            raise _Mismatch("no status sheet")
+        fills: dict[str, dict] = {}
+        for name, value in texts.cells.items():
+            if name in defined:  # a cell the layout of these variants does not have is not written (as openpyxl)
+                sheet, ref = defined[name]
+                fills.setdefault(sheets[sheet], {})[ref] = value
         for info in zin.infolist():
-            if info.filename != part:
-                zout.writestr(info, zin.read(info.filename))
+            data = zin.read(info.filename)
+            member = zipfile.ZipInfo(info.filename, now.timetuple()[:6])
+            if info.filename == status:  # stored, not compressed, as before (20,000 rows are written in one go)
+                with zout.open(member, "w") as w:
+                    _stream_status(data.decode("utf-8"), w, roll, extra_rows, texts.head)
                 continue
-            xml = zin.read(part).decode("utf-8")
-            proto = re.search(r'<row r="%d"[^>]*>.*?</row>' % FIRST_ROW, xml, re.S)
-            styles = re.findall(r'<c r="[A-Z]+%d"(?: s="(\d+)")?' % FIRST_ROW, proto[0])
-            rows = _Rows(styles)
-            last = FIRST_ROW + len(roll.units) + (len(extra_rows) + 1 if extra_rows else 0)
-            head = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{_column(len(HEADERS))}{last}"/>',
-                          xml[:proto.start()], count=1)
-            with zout.open(zipfile.ZipInfo(part, info.date_time), "w") as w:
-                w.write(head.encode("utf-8"))
-                r = FIRST_ROW
-                for values in _unit_rows(roll):
-                    w.write(rows.row(r, values))
-                    r += 1
-                rows.styles = [""] * len(HEADERS)
-                for values in extra_rows:
-                    r += 1
-                    w.write(rows.row(r, values))
-                w.write(xml[proto.end():].encode("utf-8"))
+            if info.filename in fills:
+                data = _fill_cells(data.decode("utf-8"), fills[info.filename]).encode("utf-8")
+            elif info.filename == "docProps/core.xml":
+                xml = re.sub(r"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)", rf"\g<1>{stamp}\3",
+                             data.decode("utf-8"))
+                if texts.title is not None:
+                    space = ' xml:space="preserve"' if texts.title != texts.title.strip() else ""
+                    xml, n = re.subn(r'(<dc:title\b[^>]*?)(?: xml:space="preserve")?>[^<]*(</dc:title>)',
+                                     lambda m: f"{m[1]}{space}>{_text_xml(texts.title)}{m[2]}", xml)
+                    if n != 1:
+                        raise _Mismatch("no title")
+                data = xml.encode("utf-8")
+            member.compress_type = zipfile.ZIP_DEFLATED
+            zout.writestr(member, data)
+
+
+def _stream_status(xml: str, w, roll: Rollup, extra_rows: list[list], head: dict) -> None:
+    """The 汇总情况 sheet ``xml`` to ``w`` with ``head`` filled and its prototype row replaced by the unit rows."""
+    proto = re.search(r'<row r="%d"[^>]*>.*?</row>' % FIRST_ROW, xml, re.S)
+    if proto is None:
+        raise _Mismatch("no prototype row")
+    styles = re.findall(r'<c r="[A-Z]+%d"(?: s="(\d+)")?' % FIRST_ROW, proto[0])
+    rows = _Rows(styles)
+    last = FIRST_ROW + len(roll.units) + (len(extra_rows) + 1 if extra_rows else 0)
+    top = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{_column(len(HEADERS))}{last}"/>',
+                 xml[:proto.start()], count=1)
+    w.write(_fill_cells(top, head).encode("utf-8"))
+    r = FIRST_ROW
+    for values in _unit_rows(roll):
+        w.write(rows.row(r, values))
+        r += 1
+    rows.styles = [""] * len(HEADERS)
+    for values in extra_rows:
+        r += 1
+        w.write(rows.row(r, values))
+    w.write(xml[proto.end():].encode("utf-8"))
+
+
+def _title(agency: str, year: int) -> str:
+    """The document title, as :func:`xlsheet.workbook.build.build_workbook` gives it."""
+    return _clean_cell(f"{agency}{year}年{spec_for_year(year).title_suffix}")[:255]
 
 
 def write_rollup(roll: Rollup, output, *, overwrite: bool = False, meta=None, narrative=None):
     """Write ``roll`` to ``output`` atomically (never replaces a file without ``overwrite``); returns the path.
-    ``meta`` / ``narrative`` (by spec key) fill the total's 基本信息 / 正文 (written as text, never formulas)."""
-    from openpyxl.comments import Comment
-    from openpyxl.formatting.rule import FormulaRule
-    from openpyxl.styles import PatternFill
-    from openpyxl.workbook.defined_name import DefinedName
+    ``meta`` / ``narrative`` (by spec key) fill the total's 基本信息 / 正文 (written as text, never formulas).
 
-    from ..workbook import names, styles
-    from ..workbook.build import build_workbook
+    The package is the cached blank one of :mod:`.template` with the values written into its XML; when a value is
+    of a kind that writing does not cover (a date in ``meta``), openpyxl builds it as before."""
+    from ..workbook import names
 
     agency, _ = clean_text(roll.agency)
-    wb = build_workbook(roll.year, agency, variants=roll.variants, values=roll.values,
-                        meta={"signoff_agency": agency, **(meta or {})}, narrative=narrative)
-    wb.defined_names[ROLLUP_MARK] = DefinedName(ROLLUP_MARK, attr_text='"1"')
-    for key in roll.stock_keys:
-        sheet, ref = wb.defined_names[names.input_name(key)].attr_text.split("!")
-        ws = wb[sheet.strip("'")]
-        cell = ref.replace("$", "")
-        ws.conditional_formatting.add(cell, FormulaRule(formula=['"xlsheet"="xlsheet"'],
-                                                        fill=PatternFill("solid", fgColor=styles.MARK_WARNING)))
-        ws[cell].comment = Comment("存量数字：由各单位直接相加得到，跨层级可能重复计算，请核对后再使用。", NOTE_AUTHOR)
-    ws = styles.list_sheet(wb, STATUS_SHEET, clean_text(f"{roll.year}年度汇总情况（{agency}）")[0],
-                           _summary_line(roll), HEADERS, WIDTHS)
-    wb.active = 0
-    for i in range(1, len(HEADERS) + 1):
-        proto = ws.cell(row=FIRST_ROW, column=i)  # styled placeholder, replaced by the streamed rows
-        proto.border, proto.font, proto.alignment = styles.BORDER, styles.LABEL, styles.LEFT
-    ws.freeze_panes = f"A{FIRST_ROW}"
     extra = []
     if roll.stock_keys:
         spec_fields = spec_for_year(roll.year).fields
         extra.append(["", "以下存量数字为简单相加，已在表中以黄色标出，请核对："])
         extra += [["", spec_fields[key].describe(roll.year)] for key in roll.stock_keys]
-
     dirty = sum(1 for u in roll.units for t in (u.name, u.agency, u.reason) if _ILLEGAL.search(t))
     if dirty:
         roll.problems.append(f"有 {dirty} 处文件名、机关名称或原因含有不能保存的控制字符（如从别处粘贴来的特殊换行符），"
                              "已在汇总情况表中去除")
-    if roll.problems:
-        ws["A3"] = clean_text("注意：" + "；".join(roll.problems))[0]
-        ws["A3"].font = styles.HEADER
+    heading = clean_text(f"{roll.year}年度汇总情况（{agency}）")[0]
+    summary = _summary_line(roll)
+    problems = clean_text("注意：" + "；".join(roll.problems))[0] if roll.problems else None
+    meta, narrative = meta or {}, narrative or {}
+    cells = {names.input_name(k): v for k, v in roll.values.items()}
+    cells.update({names.meta_name(k): v for k, v in {"agency": agency, "signoff_agency": agency, **meta}.items()})
+    cells.update({names.text_name(k): v for k, v in narrative.items()})
+    head = {"A1": heading, "A2": summary, **({PROBLEMS_CELL: problems} if problems is not None else {})}
+    texts = _Texts(cells, _title(agency, roll.year), head)
 
     def write(tmp: str) -> None:
-        base = tmp + ".base"
+        if not all(map(_fillable, cells.values())):
+            package = template.build(roll.year, agency, variants=roll.variants, values=roll.values,
+                                     stock_keys=roll.stock_keys, meta=meta, narrative=narrative, title=heading,
+                                     summary=summary, problems=problems)
+            _write_package(package, tmp, roll, extra, _NO_TEXTS)
+            return
+        package, cached = template.blank_package(roll.year, roll.variants, roll.stock_keys, problems is not None)
         try:
-            wb.save(base)
-            _stream_status(base, tmp, roll, extra)
-        finally:
-            if os.path.exists(base):
-                os.unlink(base)
+            _write_package(package, tmp, roll, extra, texts)
+        except (zipfile.BadZipFile, _Mismatch, KeyError, ValueError, EOFError, zlib.error):
+            if cached is None:
+                raise
+            # a damaged or foreign cached file: built afresh (and the file replaced)
+            package, _ = template.blank_package(roll.year, roll.variants, roll.stock_keys, problems is not None,
+                                                cached=False)
+            _write_package(package, tmp, roll, extra, texts)
 
     return atomic_write(output, write, overwrite=overwrite)
