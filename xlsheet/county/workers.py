@@ -76,17 +76,12 @@ def _failed(unit: Unit, exc: IsolatedFailure) -> Unit:
 
 
 def check_units(units: list[Unit], jobs: int = 1, *, isolate: bool = True, totals: bool = False,
-                progress: Progress | None = None, started: Callable[[], None] | None = None
-                ) -> Iterator[tuple[int, Unit]]:
+                progress: Progress | None = None) -> Iterator[tuple[int, Unit]]:
     """Yield ``(index, checked unit)`` for every unit of ``units`` still to check (status ``pending``; units
     already ``skipped`` are left alone), in input order.  ``isolate=False`` runs in this
-    process (only for trusted files: a native crash would end the caller).  ``started()`` is called once the
-    workers are running and have their first files (the caller's own work can then overlap theirs)."""
+    process (only for trusted files: a native crash would end the caller)."""
     todo = [i for i, u in enumerate(units) if u.status == "pending"]
     total, done = len(todo), 0
-    if started is not None and (not isolate or not todo):
-        started()
-        started = None
     if not isolate:
         for i in todo:
             yield i, check_chunk([(units[i].path, units[i].name)], totals)[0]
@@ -114,9 +109,6 @@ def check_units(units: list[Unit], jobs: int = 1, *, isolate: bool = True, total
                 chunk = chunks.popleft()
                 items = [(units[i].path, units[i].name) for i in chunk]
                 inflight.append((chunk, pool.submit(check_chunk_in_worker, items, totals)))
-            if started is not None:
-                started()
-                started = None
             chunk, future = inflight.popleft()
             try:
                 results = list(zip(chunk, pool.result(future)))

@@ -96,11 +96,11 @@ def _cell_xml(ref: str, style: str, value) -> str:
     ``%.16g``."""
     s = f' s="{style}"' if style else ""
     if value is None:
-        return f'<c r="{ref}"{s}/>'
+        return f'<c r="{ref}"{s} t="n"></c>'
     if isinstance(value, str):
         text = as_cell_text(value)
         if not text:
-            return f'<c r="{ref}"{s} t="inlineStr"/>'
+            return f'<c r="{ref}"{s} t="inlineStr"></c>'
         space = ' xml:space="preserve"' if text != text.strip() else ""
         return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{_text_xml(text)}</t></is></c>'
     return f'<c r="{ref}"{s} t="n"><v>{"%.16g" % value}</v></c>'
@@ -190,9 +190,10 @@ def _write_package(package: bytes, out: str, roll: Rollup, extra_rows: list[list
             raise _Mismatch("no status sheet")
         fills: dict[str, dict] = {}
         for name, value in texts.cells.items():
-            if name in defined:  # a cell the layout of these variants does not have is not written (as openpyxl)
-                sheet, ref = defined[name]
-                fills.setdefault(sheets[sheet], {})[ref] = value
+            if name not in defined:
+                raise _Mismatch(f"no cell named {name}")
+            sheet, ref = defined[name]
+            fills.setdefault(sheets[sheet], {})[ref] = value
         for info in zin.infolist():
             data = zin.read(info.filename)
             member = zipfile.ZipInfo(info.filename, now.timetuple()[:6])
@@ -265,9 +266,13 @@ def write_rollup(roll: Rollup, output, *, overwrite: bool = False, meta=None, na
     summary = _summary_line(roll)
     problems = clean_text("注意：" + "；".join(roll.problems))[0] if roll.problems else None
     meta, narrative = meta or {}, narrative or {}
+    # the cells build_workbook fills: the summed inputs (all laid out: only the roll-up's variants have sums), and
+    # the spec's 基本信息 (agency and signoff_agency are the agency unless ``meta`` says otherwise) and 正文 fields
+    spec = spec_for_year(roll.year)
+    merged = {"agency": agency, "signoff_agency": agency, **meta}
     cells = {names.input_name(k): v for k, v in roll.values.items()}
-    cells.update({names.meta_name(k): v for k, v in {"agency": agency, "signoff_agency": agency, **meta}.items()})
-    cells.update({names.text_name(k): v for k, v in narrative.items()})
+    cells.update({names.meta_name(f.key): merged[f.key] for f in spec.meta if f.key in merged})
+    cells.update({names.text_name(f.key): narrative[f.key] for f in spec.narrative if f.key in narrative})
     head = {"A1": heading, "A2": summary, **({PROBLEMS_CELL: problems} if problems is not None else {})}
     texts = _Texts(cells, _title(agency, roll.year), head)
 
