@@ -27,6 +27,7 @@ STOCK_NOTE = "存量数字：由各单位直接相加得到，跨层级可能重
 HEADERS = ["序号", "文件", "机关", "年度", "状态", "错误", "警告", "计入汇总", "原因 / 首要错误", "正文雷同"]
 WIDTHS = [6, 36, 30, 7, 14, 6, 6, 9, 90, 50]
 FIRST_ROW = 5  # 汇总情况 rows 1–4: title, counts, problems, headers; unit rows from here
+TITLE_CELL, SUMMARY_CELL = "A1", "A2"  # where styles.list_sheet puts a list sheet's title and status line
 PROBLEMS_CELL = "A3"
 
 

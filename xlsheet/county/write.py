@@ -1,8 +1,11 @@
 """Step 4 of a roll-up: the output workbook — a normal xlsheet workbook of the summed figures (validate and report
 it like any other), marks on the summed stock cells, and the 汇总情况 sheet listing every unit.
 
-The 汇总情况 rows are streamed straight into the saved package (one row at a time, never a cell object per row), so
-writing 20,000 units costs little memory.  Every text is written as an inline string — never a formula, whatever
+The package is not built cell by cell on every run: :mod:`.template` gives the blank package of the roll-up's
+year, variants and stock cells (cached), and the sums, the county's texts and the 汇总情况 heading are written into
+its sheet XML exactly as openpyxl writes such cells (tests/test_rollup_template.py compares the two).  The 汇总情况
+rows are streamed straight into the package (one row at a time, never a cell object per row), so writing 20,000
+units costs little memory.  Every text is written as an inline string — never a formula, whatever
 it starts with (``=``, ``+``, ``-``, ``@``) — with the characters XML cannot hold removed and counted (a vertical
 tab pasted into an agency name arrives as ``\\x0b`` and would otherwise make the file unwritable).
 """
@@ -19,7 +22,7 @@ from ..textsafe import ILLEGAL as _ILLEGAL, MAX_CELL_TEXT, as_cell_text, clean_t
 from . import template
 from .aggregate import Rollup
 from .check import STATUS_SHEET
-from .template import FIRST_ROW, HEADERS, PROBLEMS_CELL
+from .template import FIRST_ROW, HEADERS, PROBLEMS_CELL, SUMMARY_CELL, TITLE_CELL
 from .units import STATUS
 
 _ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")  # Excel would decode a literal "_x000B_" on reading
@@ -197,7 +200,8 @@ def _write_package(package: bytes, out: str, roll: Rollup, extra_rows: list[list
         for info in zin.infolist():
             data = zin.read(info.filename)
             member = zipfile.ZipInfo(info.filename, now.timetuple()[:6])
-            if info.filename == status:  # stored, not compressed, as before (20,000 rows are written in one go)
+            member.external_attr = info.external_attr  # as openpyxl wrote it (file permissions)
+            if info.filename == status:  # stored (not deflated), as this sheet always was
                 with zout.open(member, "w") as w:
                     _stream_status(data.decode("utf-8"), w, roll, extra_rows, texts.head)
                 continue
@@ -273,7 +277,7 @@ def write_rollup(roll: Rollup, output, *, overwrite: bool = False, meta=None, na
     cells = {names.input_name(k): v for k, v in roll.values.items()}
     cells.update({names.meta_name(f.key): merged[f.key] for f in spec.meta if f.key in merged})
     cells.update({names.text_name(f.key): narrative[f.key] for f in spec.narrative if f.key in narrative})
-    head = {"A1": heading, "A2": summary, **({PROBLEMS_CELL: problems} if problems is not None else {})}
+    head = {TITLE_CELL: heading, SUMMARY_CELL: summary, **({PROBLEMS_CELL: problems} if problems is not None else {})}
     texts = _Texts(cells, _title(agency, roll.year), head)
 
     def write(tmp: str) -> None:
