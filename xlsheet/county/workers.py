@@ -25,11 +25,12 @@ CHUNK_SECONDS_PER_UNIT = 2.0  # a chunk's wall-clock budget per file on top of U
 #: the checks' speed, and the break-even below moves with it).
 UNIT_SECONDS = 0.010
 #: What one more worker costs the batch's wall clock: its start and first-file warm-up, and its share of the
-#: cores the parent needs (pool threads, the writer's import).  Workers are forked from the parent (see
-#: ``isolation.LimitedPool(fork_when_alone=True)``), so a start is milliseconds; measured here (2 cores, whole
-#: process, medians of 9 interleaved runs): 1 vs 2 workers tie at 20 files (0.735 / 0.751 s), 2 win by 13 % at
-#: 50 (1.115 / 0.969 s) — ≈ 0.1 s.  A second worker then starts above 20 files.  (With forkserver workers it was
-#: ≈ 0.3 s: a fresh interpreter importing the checks.)
+#: cores the parent needs (pool threads; when this was measured, also the writer's import, which the parent no
+#: longer does while workers run: the output package is cached, :mod:`.template`).  Workers are forked from the
+#: parent (see ``isolation.LimitedPool(fork_when_alone=True)``), so a start is milliseconds; measured here (2 cores,
+#: whole process, medians of 9 interleaved runs): 1 vs 2 workers tie at 20 files (0.735 / 0.751 s), 2 win by 13 %
+#: at 50 (1.115 / 0.969 s) — ≈ 0.1 s.  A second worker then starts above 20 files.  (With forkserver workers it
+#: was ≈ 0.3 s: a fresh interpreter importing the checks.)
 WORKER_START_SECONDS = 0.1
 WORKER_MEMORY_MB = 1024
 WORKER_CPU_SECONDS = 120  # per chunk (LimitedPool renews the budget for each task): ~64 files of ~5 ms
