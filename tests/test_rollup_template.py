@@ -140,6 +140,9 @@ def test_the_cache_is_keyed_by_layout_and_can_be_off_or_unwritable(tmp_path, mon
     write.write_rollup(make_roll(variants=()), tmp_path / "c.xlsx")
     write.write_rollup(make_roll(problems=()), tmp_path / "d.xlsx")
     assert len(list(cache.iterdir())) == 4
+    monkeypatch.setattr(template, "KEEP", 2)
+    write.write_rollup(make_roll(variants=(), stock=False), tmp_path / "g.xlsx")
+    assert len(list(cache.iterdir())) == 2  # only the newest packages are kept
     blocked = tmp_path / "file-not-folder"
     blocked.write_text("")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))

@@ -21,6 +21,7 @@ import os
 from ..tomlcache import cache_dir
 from .check import ROLLUP_MARK, STATUS_SHEET
 
+KEEP = 16  # cached packages kept (≈ 30 KB each): every upgrade or edit of the package starts a new set
 _VERSION = 1  # bump when the package layout this module writes changes in a way the source hash would not see
 NOTE_AUTHOR = "xlsheet汇总"
 STOCK_NOTE = "存量数字：由各单位直接相加得到，跨层级可能重复计算，请核对后再使用。"
@@ -138,3 +139,16 @@ def _store(path: str, data: bytes) -> None:
             os.unlink(tmp)
         except OSError:
             pass
+        return
+    _prune(os.path.dirname(path))
+
+
+def _prune(folder: str) -> None:
+    """Remove all but the :data:`KEEP` most recently written packages (a miss only: warm runs never list)."""
+    try:
+        entries = [e for e in os.scandir(folder) if e.name.startswith("total-") and e.name.endswith(".xlsx")]
+        entries.sort(key=lambda e: e.stat().st_mtime, reverse=True)
+        for old in entries[KEEP:]:
+            os.unlink(old.path)
+    except OSError:
+        pass
