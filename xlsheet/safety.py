@@ -173,8 +173,8 @@ def _parser(scan: _SheetScan | None):
 class Package:
     """What pre-flight keeps of a workbook it passed, so that its reader need not open the file again.
 
-    ``data``: the file's bytes; ``book``: the root of ``xl/workbook.xml`` (ElementTree, None when it was not
-    parsed)."""
+    ``data``: the file's bytes; ``book``: ``xl/workbook.xml`` as :func:`~xlsheet.workbook.bookxml.parse_book`
+    read it (None when the package has none, or when only a namespace-aware parse found it malformed)."""
 
     __slots__ = ("data", "book")
 
@@ -182,53 +182,41 @@ class Package:
         self.data, self.book = data, None
 
 
-_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-
-
-def _tree(data: bytes):
-    """ElementTree root of ``data``.  Without ``<!`` a document can hold no DTD, so no entity can be declared:
-    the standard parser is then as safe as defusedxml (used otherwise)."""
-    if b"<!" in data:
-        from defusedxml import ElementTree as SafeET
-
-        return SafeET.fromstring(data)
-    from xml.etree import ElementTree as ET
-
-    return ET.fromstring(data)
-
-
-def _worksheets(zf: zipfile.ZipFile, names: set[str], pkg: Package, proved: set[str]) -> dict[str, str]:
+def _worksheets(zf, names: set[str], pkg: Package, proved: set[str]) -> dict[str, str]:
     """part name → sheet name, for the worksheets workbook.xml points at (plus any part under xl/worksheets/).
-    Fills ``pkg.book`` (workbook.xml's root).  workbook.xml and its relationships, once read and parsed here
-    without error and without ``<!``, are added to ``proved``: a namespace-aware parse that succeeded is at least
-    as strict as the plain well-formedness parse, so the main pass need not parse them again (it still reads them
-    to their end, for the CRC)."""
+    Fills ``pkg.book``.  workbook.xml and its relationships, once read and parsed here without error, are added
+    to ``proved``: this parse refuses a DTD and entity declarations as the main pass does, and a namespace-aware
+    parse that succeeded is at least as strict as the main pass's plain well-formedness parse, so the main pass
+    need not parse them again (it still reads them to their end, for the CRC).  A failure here is left for the
+    main pass, which reports parts in their zip order."""
     found = {n: posixpath.basename(n) for n in names if re.fullmatch(r"xl/worksheets/[^/]+\.xml", n)}
-    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+    if "xl/workbook.xml" not in names:
+        return found
+    from .workbook.bookxml import parse_book, parse_rels
+
+    try:
+        book = parse_book(zf.read("xl/workbook.xml"))
+    except Exception:  # damaged or hostile XML or zip data: the main pass says so precisely, in part order
+        return found
+    proved.add("xl/workbook.xml")
+    pkg.book = book
+    if "xl/_rels/workbook.xml.rels" not in names:
         return found
     try:
-        rels_data = zf.read("xl/_rels/workbook.xml.rels")
-        rels = _tree(rels_data)
-        book_data = zf.read("xl/workbook.xml")
-        book = _tree(book_data)
-    except Exception:  # damaged or hostile XML: the full pass below says so precisely
+        rels = parse_rels(zf.read("xl/_rels/workbook.xml.rels"))
+    except Exception:  # damaged or hostile XML or zip data: the main pass says so precisely, in part order
         return found
-    for part, data in (("xl/_rels/workbook.xml.rels", rels_data), ("xl/workbook.xml", book_data)):
-        if b"<!" not in data:
-            proved.add(part)
-    pkg.book = book
+    proved.add("xl/_rels/workbook.xml.rels")
     targets = {}
-    for rel in rels:
-        kind, target = str(rel.get("Type", "")), str(rel.get("Target", ""))
+    for rid, kind, target in rels:
         if kind.endswith(_WORKSHEET_REL):
             part = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
-            targets[rel.get("Id")] = part
+            targets[rid] = part
             found.setdefault(part, posixpath.basename(part))
-    for sheet in book.iter(_MAIN_NS + "sheet"):
-        part = targets.get(sheet.get(_REL_ID))
+    for rid, sheet in book.ids:
+        part = targets.get(rid)
         if part:
-            found[part] = sheet.get("name") or found.get(part, part)
+            found[part] = sheet or found.get(part, part)
     return found
 
 

@@ -3,18 +3,13 @@ book (``xlsheet.excel``).  A source answers three questions: which sheets, which
 one sheet as a 2-D grid from A1 (one bulk read per sheet)."""
 from __future__ import annotations
 
-import io
 import os
 import re
-import zipfile
 from typing import Protocol
-
-from defusedxml import ElementTree as SafeET
 
 from ..errors import InvalidWorkbookError
 from ..safety import preflight
 
-_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)$")
 
 
@@ -55,19 +50,11 @@ class FileSource:
     def __init__(self, path: str | os.PathLike, data: bytes | None = None):
         self.path = os.fspath(path)
         self.label = os.path.basename(self.path)
-        self._pkg = pkg = preflight(self.path, data=data)
-        root = pkg.book  # workbook.xml as pre-flight parsed it, not read twice
-        try:
-            if root is None:
-                with zipfile.ZipFile(io.BytesIO(pkg.data)) as zf:
-                    root = SafeET.fromstring(zf.read("xl/workbook.xml"))
-        except Exception as exc:  # defusedxml / expat / zip errors all mean: not a usable workbook
-            raise InvalidWorkbookError(f"“{self.label}”的工作簿结构已损坏或不安全，无法读取（{type(exc).__name__}）") from None
-        self._sheets = [s.get("name") for s in root.iterfind("m:sheets/m:sheet", _NS)]
-        self._names = {}
-        for dn in root.iterfind("m:definedNames/m:definedName", _NS):
-            if dn.get("localSheetId") is None:
-                self._names[dn.get("name")] = dn.text or ""
+        book = preflight(self.path, data=data).book  # workbook.xml as pre-flight parsed it, not read twice
+        if book is None:  # pre-flight passed a workbook.xml only a namespace-aware parse finds malformed
+            raise InvalidWorkbookError(f"“{self.label}”的工作簿结构已损坏或不安全，无法读取（ParseError）")
+        self._sheets = book.sheets
+        self._names = book.names
         self._book = None
 
     def sheet_names(self) -> list[str]:
