@@ -7,8 +7,9 @@ Limits (generous for a real annual-report workbook, which is tens of KB with abo
 * file size ≤ 20 MB; sum of uncompressed parts ≤ 60 MB; ≤ 2000 parts;
 * a part larger than 1 MB must not be compressed more than 100:1 (decompression bombs);
 * part names are unique (case-insensitively: readers disagree on which of two copies wins);
-* every part is read to its end, so zipfile checks its CRC-32: a flipped byte or a broken deflate stream is
-  refused instead of being read as data;
+* every part is read to its end and its CRC-32 checked: a flipped byte or a broken deflate stream is refused
+  instead of being read as data.  The packages Office writes are read by :mod:`xlsheet.workbook.zipparts`
+  (stricter than zipfile: sizes must not lie, entries must not overlap); anything else by zipfile;
 * every XML part must be well-formed (a raw control character such as ``\\x01`` is not) and may carry no DTD
   (<!DOCTYPE / <!ENTITY): OOXML never needs one, and entity tricks (billion laughs, XXE) all need it;
 * worksheets are scanned for cell positions (``<c r=…>``, merged ranges, hyperlinks): the area from A1 to the
@@ -29,12 +30,12 @@ import os
 import posixpath
 import re
 import sys
-import zipfile
 import zlib
 from xml.parsers import expat
 
 from .errors import InvalidWorkbookError
 from .lazyre import lazy
+from .workbook.zipparts import BadZipFile, open_simple
 
 MAX_FILE = 20 * 1024 * 1024
 MAX_TOTAL = 60 * 1024 * 1024
@@ -292,7 +293,7 @@ def _quick_scan(data: bytes, budget: list[int]) -> bool:
     return True
 
 
-def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, parser, kept: list[bytes] | None) -> None:
+def _stream(zf, info, parser, kept: list[bytes] | None) -> None:
     first = True
     with zf.open(info) as part:
         while True:
@@ -310,8 +311,8 @@ def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, parser, kept: list[bytes
                 break
 
 
-def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None, budget: list[int]) -> None:
-    """Read ``info`` to its end (zipfile verifies the CRC there), checking XML parts as described above."""
+def _read_part(zf, info, sheet: str | None, budget: list[int]) -> None:
+    """Read ``info`` to its end (the reader verifies the CRC there), checking XML parts as described above."""
     name = info.filename
     is_xml = name.endswith((".xml", ".rels"))
     if info.file_size > _CHUNK:
@@ -410,10 +411,16 @@ def preflight(path: str | os.PathLike, required: tuple[str, ...] = ("[Content_Ty
             raise InvalidWorkbookError(f"“{shown}”过大（{len(data) // 1024 // 1024} MB），年报{kind}不应超过 20 MB")
     head = data[:1024]
     pkg = Package(data)
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
-        raise InvalidWorkbookError(f"无法打开“{shown}”：{_sniff(head)}") from None
+    errors = (BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError)
+    zf = open_simple(data, _CHUNK)  # the packages Office writes; anything else is left to zipfile, as before
+    if zf is None:
+        import zipfile
+
+        errors += (zipfile.BadZipFile,)
+        try:
+            zf = zipfile.ZipFile(io.BytesIO(data))
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
+            raise InvalidWorkbookError(f"无法打开“{shown}”：{_sniff(head)}") from None
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_PARTS:
@@ -457,7 +464,7 @@ def preflight(path: str | os.PathLike, required: tuple[str, ...] = ("[Content_Ty
             raise InvalidWorkbookError(
                 f"“{shown}”已损坏：部件 {current} 不是有效的 XML（第 {exc.lineno} 行第 {exc.offset + 1} 列有不允许的"
                 "字符或结构错误）。请重新获取原文件，或在 Excel / WPS 中打开后另存为 .xlsx 再试") from None
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        except errors as exc:
             detail = "校验和不符" if "CRC" in str(exc) else type(exc).__name__
             raise InvalidWorkbookError(
                 f"“{shown}”已损坏（部件 {current or '?'} 的数据{detail}），可能是下载或拷贝中断，请重新获取原文件") from None
