@@ -3,6 +3,7 @@ book (``xlsheet.excel``).  A source answers three questions: which sheets, which
 one sheet as a 2-D grid from A1 (one bulk read per sheet)."""
 from __future__ import annotations
 
+import io
 import os
 import re
 from typing import Protocol
@@ -44,17 +45,20 @@ def parse_constant(text: str) -> str | None:
 
 class FileSource:
     """An .xlsx file: pre-flight checked (which reads it once, into memory), names from workbook.xml as pre-flight
-    parsed it, values via python-calamine.  ``data``: the file's bytes when the caller has read them already
-    (``path`` then only names the file for calamine)."""
+    parsed it, values via python-calamine from the very bytes pre-flight checked (never the path again: a file
+    replaced in between is not read unchecked; measured no slower than ``from_path``).  ``data``: the file's bytes
+    when the caller has read them already (``path`` then only names the file in messages)."""
 
     def __init__(self, path: str | os.PathLike, data: bytes | None = None):
         self.path = os.fspath(path)
         self.label = os.path.basename(self.path)
-        book = preflight(self.path, data=data).book  # workbook.xml as pre-flight parsed it, not read twice
+        pkg = preflight(self.path, data=data)
+        book = pkg.book  # workbook.xml as pre-flight parsed it, not read twice
         if book is None:  # pre-flight passed a workbook.xml only a namespace-aware parse finds malformed
             raise InvalidWorkbookError(f"“{self.label}”的工作簿结构已损坏或不安全，无法读取（ParseError）")
         self._sheets = book.sheets
         self._names = book.names
+        self._data = pkg.data
         self._book = None
 
     def sheet_names(self) -> list[str]:
@@ -68,7 +72,7 @@ class FileSource:
             import python_calamine
 
             if self._book is None:
-                self._book = python_calamine.CalamineWorkbook.from_path(self.path)
+                self._book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(self._data))
             return self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         except Exception as exc:
             raise InvalidWorkbookError(
