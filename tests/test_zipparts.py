@@ -246,3 +246,27 @@ def test_preflight_messages_are_unchanged_for_damaged_parts(tmp_path):
     assert open_simple(bytes(data), LIMIT) is not None
     with pytest.raises(InvalidWorkbookError, match="的数据BadZipFile"):
         safety.preflight(p)
+
+
+def test_reading_a_workbook_imports_neither_zipfile_nor_an_element_tree(tmp_path):
+    # the reason zipparts and bookxml exist (~7 ms of every `xlsheet validate` start); zipfile stays the reader
+    # for the unusual package, which must still work
+    import os
+    import subprocess
+    import sys
+
+    odd = tmp_path / "comment.xlsx"
+    odd.write_bytes(DEMO.read_bytes()[:-2] + b"\x02\x00hi")  # an archive comment: left to zipfile
+    watched = ("zipfile", "xml.etree", "xml.etree.ElementTree", "defusedxml", "defusedxml.ElementTree")
+    code = ("import sys\n"
+            # an editable install's import hook may have loaded some at start-up: forget them, see who loads them
+            f"for m in {watched!r}: sys.modules.pop(m, None)\n"
+            "from xlsheet.workbook.reader import read\n"
+            f"read({str(DEMO)!r})\n"
+            f"print(','.join(m for m in {watched!r} if m in sys.modules))\n"
+            f"read({str(odd)!r})\n"
+            "print('zipfile' in sys.modules)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=dict(os.environ, XDG_CACHE_HOME=str(tmp_path)))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split("\n")[:2] == ["", "True"], proc.stdout
