@@ -7,8 +7,9 @@ Limits (generous for a real annual-report workbook, which is tens of KB with abo
 * file size ≤ 20 MB; sum of uncompressed parts ≤ 60 MB; ≤ 2000 parts;
 * a part larger than 1 MB must not be compressed more than 100:1 (decompression bombs);
 * part names are unique (case-insensitively: readers disagree on which of two copies wins);
-* every part is read to its end, so zipfile checks its CRC-32: a flipped byte or a broken deflate stream is
-  refused instead of being read as data;
+* every part is read to its end and its CRC-32 checked: a flipped byte or a broken deflate stream is refused
+  instead of being read as data.  The packages Office writes are read by :mod:`xlsheet.workbook.zipparts`
+  (stricter than zipfile: sizes must not lie, entries must not overlap); anything else by zipfile;
 * every XML part must be well-formed (a raw control character such as ``\\x01`` is not) and may carry no DTD
   (<!DOCTYPE / <!ENTITY): OOXML never needs one, and entity tricks (billion laughs, XXE) all need it;
 * worksheets are scanned for cell positions (``<c r=…>``, merged ranges, hyperlinks): the area from A1 to the
@@ -27,14 +28,13 @@ from __future__ import annotations
 import io
 import os
 import posixpath
-import re
 import sys
-import zipfile
 import zlib
 from xml.parsers import expat
 
 from .errors import InvalidWorkbookError
 from .lazyre import lazy
+from .workbook.zipparts import BadZipFile, open_simple
 
 MAX_FILE = 20 * 1024 * 1024
 MAX_TOTAL = 60 * 1024 * 1024
@@ -47,7 +47,7 @@ MAX_NUMBER_CHARS = 400     # characters of one numeric cell value (Excel writes 
 MAX_TEXT = 32767           # characters of one cell's text: Excel's own limit (the reader enforces it)
 EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384
 _CHUNK = 1 << 20
-_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
+_REF = lazy(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")  # the exact scan only: compiled on first use
 _WORKSHEET_REL = ("/worksheet", "/dialogsheet")
 
 # Python refuses int() of more than 4,300 digits (a guard against quadratic parsing).  Text from a workbook is
@@ -173,8 +173,8 @@ def _parser(scan: _SheetScan | None):
 class Package:
     """What pre-flight keeps of a workbook it passed, so that its reader need not open the file again.
 
-    ``data``: the file's bytes; ``book``: the root of ``xl/workbook.xml`` (ElementTree, None when it was not
-    parsed)."""
+    ``data``: the file's bytes; ``book``: ``xl/workbook.xml`` as :func:`~xlsheet.workbook.bookxml.parse_book`
+    read it (None when the package has none, or when only a namespace-aware parse found it malformed)."""
 
     __slots__ = ("data", "book")
 
@@ -182,53 +182,61 @@ class Package:
         self.data, self.book = data, None
 
 
-_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+# workbook.xml and its rels as parsed in this process, by parser and bytes: the units of a roll-up made from one
+# template often share them byte for byte, and the same bytes parse to the same result (shared, read-only).
+# Bounded like _PASSED.  Saves the "workbook.xml + rels" stage of benchmarks/read_unit.py --stages (~0.6 ms per
+# generated unit, which all share one workbook.xml); Excel-saved units may differ there (window sizes, active tab).
+_PARSED: dict[tuple, object] = {}
 
 
-def _tree(data: bytes):
-    """ElementTree root of ``data``.  Without ``<!`` a document can hold no DTD, so no entity can be declared:
-    the standard parser is then as safe as defusedxml (used otherwise)."""
-    if b"<!" in data:
-        from defusedxml import ElementTree as SafeET
+def _parsed(parse, data: bytes):
+    key = (parse, data)
+    found = _PARSED.get(key)
+    if found is None:
+        found = parse(data)  # a part that fails to parse is never kept
+        if len(data) <= _PASSED_BYTES:
+            if len(_PARSED) >= _PASSED_PARTS:
+                _PARSED.clear()
+            _PARSED[key] = found
+    return found
 
-        return SafeET.fromstring(data)
-    from xml.etree import ElementTree as ET
 
-    return ET.fromstring(data)
-
-
-def _worksheets(zf: zipfile.ZipFile, names: set[str], pkg: Package, proved: set[str]) -> dict[str, str]:
+def _worksheets(zf, names: set[str], pkg: Package, proved: set[str]) -> dict[str, str]:
     """part name → sheet name, for the worksheets workbook.xml points at (plus any part under xl/worksheets/).
-    Fills ``pkg.book`` (workbook.xml's root).  workbook.xml and its relationships, once read and parsed here
-    without error and without ``<!``, are added to ``proved``: a namespace-aware parse that succeeded is at least
-    as strict as the plain well-formedness parse, so the main pass need not parse them again (it still reads them
-    to their end, for the CRC)."""
-    found = {n: posixpath.basename(n) for n in names if re.fullmatch(r"xl/worksheets/[^/]+\.xml", n)}
-    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+    Fills ``pkg.book``.  workbook.xml and its relationships, once read and parsed here without error, are added
+    to ``proved``: this parse refuses a DTD and entity declarations as the main pass does, and a namespace-aware
+    parse that succeeded is at least as strict as the main pass's plain well-formedness parse, so the main pass
+    need not parse them again (it still reads them to their end, for the CRC).  A failure here is left for the
+    main pass, which reports parts in their zip order."""
+    found = {n: posixpath.basename(n) for n in names  # xl/worksheets/*.xml, one level deep
+             if n.startswith("xl/worksheets/") and n.endswith(".xml") and len(n) > 18 and "/" not in n[14:]}
+    if "xl/workbook.xml" not in names:
+        return found
+    from .workbook.bookxml import parse_book, parse_rels
+
+    try:
+        book = _parsed(parse_book, zf.read("xl/workbook.xml"))
+    except Exception:  # damaged or hostile XML or zip data: the main pass says so precisely, in part order
+        return found
+    proved.add("xl/workbook.xml")
+    pkg.book = book
+    if "xl/_rels/workbook.xml.rels" not in names:
         return found
     try:
-        rels_data = zf.read("xl/_rels/workbook.xml.rels")
-        rels = _tree(rels_data)
-        book_data = zf.read("xl/workbook.xml")
-        book = _tree(book_data)
-    except Exception:  # damaged or hostile XML: the full pass below says so precisely
+        rels = _parsed(parse_rels, zf.read("xl/_rels/workbook.xml.rels"))
+    except Exception:  # damaged or hostile XML or zip data: the main pass says so precisely, in part order
         return found
-    for part, data in (("xl/_rels/workbook.xml.rels", rels_data), ("xl/workbook.xml", book_data)):
-        if b"<!" not in data:
-            proved.add(part)
-    pkg.book = book
+    proved.add("xl/_rels/workbook.xml.rels")
     targets = {}
-    for rel in rels:
-        kind, target = str(rel.get("Type", "")), str(rel.get("Target", ""))
+    for rid, kind, target in rels:
         if kind.endswith(_WORKSHEET_REL):
             part = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
-            targets[rel.get("Id")] = part
+            targets[rid] = part
             found.setdefault(part, posixpath.basename(part))
-    for sheet in book.iter(_MAIN_NS + "sheet"):
-        part = targets.get(sheet.get(_REL_ID))
+    for rid, sheet in book.ids:
+        part = targets.get(rid)
         if part:
-            found[part] = sheet.get("name") or found.get(part, part)
+            found[part] = sheet or found.get(part, part)
     return found
 
 
@@ -304,7 +312,7 @@ def _quick_scan(data: bytes, budget: list[int]) -> bool:
     return True
 
 
-def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, parser, kept: list[bytes] | None) -> None:
+def _stream(zf, info, parser, kept: list[bytes] | None) -> None:
     first = True
     with zf.open(info) as part:
         while True:
@@ -322,8 +330,8 @@ def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, parser, kept: list[bytes
                 break
 
 
-def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str | None, budget: list[int]) -> None:
-    """Read ``info`` to its end (zipfile verifies the CRC there), checking XML parts as described above."""
+def _read_part(zf, info, sheet: str | None, budget: list[int]) -> None:
+    """Read ``info`` to its end (the reader verifies the CRC there), checking XML parts as described above."""
     name = info.filename
     is_xml = name.endswith((".xml", ".rels"))
     if info.file_size > _CHUNK:
@@ -422,10 +430,16 @@ def preflight(path: str | os.PathLike, required: tuple[str, ...] = ("[Content_Ty
             raise InvalidWorkbookError(f"“{shown}”过大（{len(data) // 1024 // 1024} MB），年报{kind}不应超过 20 MB")
     head = data[:1024]
     pkg = Package(data)
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
-        raise InvalidWorkbookError(f"无法打开“{shown}”：{_sniff(head)}") from None
+    errors = (BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError)
+    zf = open_simple(data, _CHUNK)  # the packages Office writes; anything else is left to zipfile, as before
+    if zf is None:
+        import zipfile
+
+        errors += (zipfile.BadZipFile,)
+        try:
+            zf = zipfile.ZipFile(io.BytesIO(data))
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
+            raise InvalidWorkbookError(f"无法打开“{shown}”：{_sniff(head)}") from None
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_PARTS:
@@ -469,7 +483,7 @@ def preflight(path: str | os.PathLike, required: tuple[str, ...] = ("[Content_Ty
             raise InvalidWorkbookError(
                 f"“{shown}”已损坏：部件 {current} 不是有效的 XML（第 {exc.lineno} 行第 {exc.offset + 1} 列有不允许的"
                 "字符或结构错误）。请重新获取原文件，或在 Excel / WPS 中打开后另存为 .xlsx 再试") from None
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        except errors as exc:
             detail = "校验和不符" if "CRC" in str(exc) else type(exc).__name__
             raise InvalidWorkbookError(
                 f"“{shown}”已损坏（部件 {current or '?'} 的数据{detail}），可能是下载或拷贝中断，请重新获取原文件") from None
