@@ -56,13 +56,14 @@ OFF_THE_VALIDATE_PATH = ("openpyxl", "docx", "jinja2", "lxml", "inspect", "datac
 NOT_IMPORTED_BY_XLSHEET = ("pathlib", "importlib.util")
 
 
-def bare_python(code: str, tmp_path) -> subprocess.CompletedProcess:
-    """Run ``code`` as ``xlsheet`` runs in a plain install: ``-S`` skips the .pth files of this test environment
+def bare_python(code: str, tmp_path, *args: str) -> subprocess.CompletedProcess:
+    """Run ``code`` (with ``args`` as sys.argv[1:]) as ``xlsheet`` runs in a plain install: ``-S`` skips the .pth files of this test environment
     (an editable install's finder imports pathlib, importlib.util, typing… before any code of ours), and the
     checkout plus this interpreter's module folders are the path.  The TOML cache goes to ``tmp_path``."""
     env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path),
                PYTHONPATH=os.pathsep.join([str(ROOT)] + [p for p in sys.path if p and os.path.isdir(p)]))
-    return subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
+    return subprocess.run([sys.executable, "-S", "-c", code, *args], capture_output=True, text=True, env=env,
+                          cwd=tmp_path)
 
 
 #: Subprocess code: run ``xlsheet validate`` on the demo, then print the modules of OFF_THE_VALIDATE_PATH loaded,
@@ -157,3 +158,16 @@ def test_validate_path_builds_no_dataclasses(tmp_path):
                           env=dict(os.environ, XDG_CACHE_HOME=str(tmp_path)))
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == ""
+
+
+def test_validate_as_the_program_skips_the_exit_collection_and_only_then(tmp_path):
+    """`xlsheet validate` as the program freezes the collector before the interpreter's exit (its full collections
+    cost ≈ 14 ms); its output and exit code are those of the in-process call, which leaves the collector alone."""
+    demo = str(EXAMPLES / "demo_2024.xlsx")
+    probe = ("import atexit, gc, sys\n"
+             "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0, file=sys.stderr))\n"
+             "from xlsheet.cli import main\n")
+    program = bare_python(probe + "sys.exit(main())", tmp_path, "validate", demo)
+    called = bare_python(probe + f"sys.exit(main(['validate', {demo!r}]))", tmp_path)
+    assert program.returncode == called.returncode == 0 and program.stdout == called.stdout != ""
+    assert program.stderr.strip() == "frozen True" and called.stderr.strip() == "frozen False"

@@ -17,6 +17,9 @@ from .chinese import ChineseArgumentParser, finish
 #: them.
 COMMANDS = (("cmd_new", ("new",)), ("cmd_validate", ("validate", "rules")), ("cmd_report", ("report", "run")),
             ("cmd_import", ("import",)), ("cmd_rollup", ("rollup",)), ("cmd_serve", ("serve", "serve-admin")))
+#: Commands that leave no file of theirs open or unwritten when they return (they print; ``validate --write``
+#: has closed its copy), so the process may end without the exit's garbage collection (see :func:`main`).
+_NO_EXIT_COLLECTION = ("validate", "rules")
 
 
 def _utf8_console() -> None:
@@ -66,11 +69,21 @@ def build_parser(argv=None) -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    """Run the command line ``argv`` (default: this process's arguments) and return the exit code.
+
+    Called without ``argv`` — as the program, by the ``xlsheet`` script or ``python -m xlsheet``, which exit with
+    the code at once — after ``validate`` or ``rules`` it freezes the garbage collector's objects (:func:`gc.freeze`):
+    the interpreter's exit then skips its full collections over everything imported and read (≈ 14 ms of a
+    ≈ 100 ms ``xlsheet validate``, measured as the whole process, frozen or not, interleaved).  Nothing else
+    changes: atexit functions, the flushing of stdout / stderr and every object freed by reference counting run as
+    before; only objects in reference cycles are left to the operating system, and these commands leave none that
+    holds a file.  A caller passing ``argv`` (tests, scripts) keeps its collector as it was."""
     from .._startup import hide_numpy_from_openpyxl
 
     hide_numpy_from_openpyxl()  # the whole process is ours: openpyxl need not load numpy (≈ 140 ms)
     _utf8_console()
-    if argv is None:
+    program = argv is None
+    if program:
         argv = sys.argv[1:]
     args = build_parser(argv).parse_args(argv)
     if not args.debug:
@@ -103,6 +116,11 @@ def main(argv=None) -> int:
         print(f"内部错误：{type(exc).__name__}: {exc}。请把此信息和文件发给技术支持（加 --debug 可显示详细信息）。",
               file=sys.stderr)
         return 3
+    finally:
+        if program and args.command in _NO_EXIT_COLLECTION:
+            import gc
+
+            gc.freeze()
 
 
 if __name__ == "__main__":
