@@ -47,9 +47,10 @@ def test_a_damaged_blob_or_an_unwritable_cache_falls_back_to_parsing(tmp_path, m
     assert tomlcache.cache_dir() is None and tomlcache.load(str(src)) == {"a": 1, "b": ["x"]}
 
 
-#: Modules `xlsheet validate` must not import at all: tens of ms each, or 1–5 ms of start-up each.
+#: Modules `xlsheet validate` of the demo must not import at all: tens of ms each, or 1–5 ms of start-up each
+#: (decimal with numbers ≈ 1.5 ms: a workbook of whole numbers needs no Decimal).
 OFF_THE_VALIDATE_PATH = ("openpyxl", "docx", "jinja2", "lxml", "inspect", "dataclasses", "tomllib", "json",
-                         "concurrent.futures")
+                         "concurrent.futures", "decimal")
 #: Standard modules no xlsheet module imports on the validate path (start-up, issue #14) — it may still pay for
 #: them when another standard module imports them (zipfile imports pathlib and importlib.util): pathlib (with
 #: fnmatch, urllib.parse, ipaddress) ≈ 5 ms, importlib.util (with contextlib) ≈ 2 ms.
