@@ -3,10 +3,14 @@ exactly what the full parser gives: help, usage errors, exit codes and the parse
 import argparse
 import contextlib
 import io
+import sys
+from pathlib import Path
 
 import pytest
 
 from xlsheet.cli import COMMANDS, build_parser
+
+ROOT = Path(__file__).resolve().parent.parent
 
 ARGVS = [
     [], ["-h"], ["--help"], ["--debug"], ["--debug", "-h"], ["-h", "validate"], ["--debug", "validate", "a.xlsx"],
@@ -52,3 +56,37 @@ def test_commands_lists_what_each_module_registers_in_help_order():
     for module, names in COMMANDS:
         for name in names:
             assert _choices(build_parser([name, "x"])) == list(names), (module, name)
+
+
+@pytest.mark.parametrize("columns", [None, "100", "37", "0", "-5", "abc", ""])
+def test_help_width_is_shutils(columns, monkeypatch):
+    import shutil
+
+    from xlsheet.cli.chinese import terminal_columns
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert terminal_columns() == shutil.get_terminal_size().columns
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal (POSIX)")
+def test_help_width_on_a_terminal_is_shutils(tmp_path):
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import termios
+
+    main_fd, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 123, 0, 0))  # 30 lines, 123 columns
+    code = ("import shutil, sys; from xlsheet.cli.chinese import terminal_columns; "
+            "sys.stderr.write(f'{terminal_columns()} {shutil.get_terminal_size().columns}')")
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    proc = subprocess.run([sys.executable, "-c", code], stdout=terminal, stderr=subprocess.PIPE, text=True, env=env,
+                          cwd=ROOT)
+    os.close(terminal)
+    os.close(main_fd)
+    assert proc.stderr == "123 123"

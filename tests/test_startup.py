@@ -96,6 +96,16 @@ def test_validate_keeps_heavy_modules_off_its_path(tmp_path):
     assert heavy == "" and ours == "", proc.stdout
 
 
+def test_the_command_line_layer_loads_no_unneeded_standard_module(tmp_path):
+    """Importing the CLI and parsing ``validate``'s arguments: argparse would import shutil (with bz2, lzma,
+    fnmatch ≈ 3 ms) for the terminal's width; building every command's parser would import pathlib."""
+    code = ("import sys\nfrom xlsheet.cli import build_parser\n"
+            "build_parser(['validate', 'a.xlsx']).parse_args(['validate', 'a.xlsx'])\n"
+            "print(','.join(m for m in ('shutil', 'pathlib', 'importlib.util', 'decimal') if m in sys.modules))\n")
+    proc = bare_python(code, tmp_path)
+    assert proc.returncode == 0 and proc.stdout.strip() == "", (proc.stdout, proc.stderr)
+
+
 def test_only_the_format_in_use_is_built(tmp_path):
     code = ("from xlsheet.spec import loader\n"
             "loader.spec_for_year(2024)\n"
