@@ -47,6 +47,18 @@ def test_the_parser_built_for_argv_behaves_as_the_full_parser(argv, monkeypatch)
     assert _outcome(build_parser(argv), argv) == _outcome(build_parser(), argv)
 
 
+@pytest.mark.parametrize("argv", ARGVS, ids=" ".join)
+def test_argparse_words_as_written_are_what_gettext_gave(argv, monkeypatch):
+    from xlsheet._startup import words_as_written
+
+    monkeypatch.setenv("COLUMNS", "100")
+    expected = _outcome(build_parser(argv), argv)
+    monkeypatch.setattr(argparse, "_", argparse._)  # restored after the test
+    monkeypatch.setattr(argparse, "ngettext", argparse.ngettext)
+    words_as_written()
+    assert _outcome(build_parser(argv), argv) == expected
+
+
 def _choices(parser) -> list[str]:
     return list(next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices)
 

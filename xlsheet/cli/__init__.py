@@ -72,19 +72,21 @@ def main(argv=None) -> int:
     """Run the command line ``argv`` (default: this process's arguments) and return the exit code.
 
     Called without ``argv`` — as the program, by the ``xlsheet`` script or ``python -m xlsheet``, which exit with
-    the code at once — after ``validate`` or ``rules`` it freezes the garbage collector's objects (:func:`gc.freeze`):
+    the code at once — argparse's words skip gettext (:func:`xlsheet._startup.words_as_written`), and after
+    ``validate`` or ``rules`` it freezes the garbage collector's objects (:func:`gc.freeze`):
     the interpreter's exit then skips its full collections over everything imported and read (≈ 14 ms of a
     ≈ 100 ms ``xlsheet validate``, measured as the whole process, frozen or not, interleaved).  Nothing else
     changes: atexit functions, the flushing of stdout / stderr and every object freed by reference counting run as
     before; only objects in reference cycles are left to the operating system, and these commands leave none that
-    holds a file.  A caller passing ``argv`` (tests, scripts) keeps its collector as it was."""
-    from .._startup import hide_numpy_from_openpyxl
+    holds a file.  A caller passing ``argv`` (tests, scripts) keeps its argparse and its collector as they were."""
+    from .._startup import hide_numpy_from_openpyxl, words_as_written
 
     hide_numpy_from_openpyxl()  # the whole process is ours: openpyxl need not load numpy (≈ 140 ms)
     _utf8_console()
     program = argv is None
     if program:
         argv = sys.argv[1:]
+        words_as_written()  # argparse without gettext's look-ups (≈ 1.7 ms)
     args = build_parser(argv).parse_args(argv)
     if not args.debug:
         import warnings
