@@ -1,5 +1,6 @@
 """Patterns built from the cache of compiled programs (xlsheet.lazyre) are the patterns re.compile builds."""
 import importlib
+import marshal
 import re
 
 import pytest
@@ -59,7 +60,7 @@ def test_a_damaged_or_foreign_cache_falls_back_to_compiling(fresh_cache, monkeyp
     monkeypatch.setattr(lazyre, "_programs", None)
     assert lazyre.compile_cached(source) == re.compile(source)
     # a program sre refuses (another engine's code under the same name)
-    monkeypatch.setattr(lazyre, "_programs", {(source, 0): (32, [1, 2, 3], 1, {"n": 1}, (None, "n"))})
+    monkeypatch.setattr(lazyre, "_programs", {(source, 0): marshal.dumps((32, [1, 2, 3], 1, {"n": 1}, (None, "n")))})
     assert lazyre.compile_cached(source) == re.compile(source)
     with pytest.raises(re.error):  # an invalid pattern raises as re.compile does
         lazyre.compile_cached("(")
