@@ -184,3 +184,24 @@ def test_validate_as_the_program_skips_gettext_and_the_exit_collection_and_only_
     called = bare_python(probe + f"sys.exit(main(['validate', {demo!r}]))", tmp_path)
     assert program.returncode == called.returncode == 0 and program.stdout == called.stdout != ""
     assert program.stderr.strip() == "frozen True False" and called.stderr.strip() == "frozen False True"
+
+
+def test_validate_as_the_program_ends_at_once_only_when_nothing_is_lost(tmp_path):
+    """The program ends with os._exit after validate or rules, with their output (complete through a pipe) and
+    exit code; an atexit function registered before makes it end as usual, running that function."""
+    probe = ("import os, sys\n"
+             "end = os._exit\n"
+             "os._exit = lambda code: (sys.stderr.write(f'os._exit({{code}})'), sys.stderr.flush(), end(code))\n"
+             "{pre}from xlsheet.cli import main\n"
+             "sys.exit(main({argv}))\n")
+    odd = tmp_path / "odd.xlsx"
+    odd.write_bytes(b"PK\x03\x04 not a workbook")
+    for argv, code in ((["validate", str(EXAMPLES / "demo_2024.xlsx"), "--json"], 0), (["validate", str(odd)], 2),
+                       (["rules"], 0)):
+        called = bare_python(probe.format(pre="", argv=repr(argv)), tmp_path)
+        program = bare_python(probe.format(pre="", argv=""), tmp_path, *argv)
+        assert called.returncode == program.returncode == code, (program.stderr, called.stderr)
+        assert program.stdout == called.stdout and program.stderr == called.stderr + f"os._exit({code})"
+    pre = "import atexit\natexit.register(lambda: sys.stderr.write('atexit'))\n"
+    usual = bare_python(probe.format(pre=pre, argv=""), tmp_path, "rules")
+    assert usual.returncode == 0 and usual.stderr == "atexit"
