@@ -58,9 +58,10 @@ NOT_IMPORTED_BY_XLSHEET = ("pathlib", "importlib.util")
 
 
 def bare_python(code: str, tmp_path, *args: str) -> subprocess.CompletedProcess:
-    """Run ``code`` (with ``args`` as sys.argv[1:]) as ``xlsheet`` runs in a plain install: ``-S`` skips the .pth files of this test environment
-    (an editable install's finder imports pathlib, importlib.util, typing… before any code of ours), and the
-    checkout plus this interpreter's module folders are the path.  The TOML cache goes to ``tmp_path``."""
+    """Run ``code`` (with ``args`` as sys.argv[1:]) as ``xlsheet`` runs in a plain install: ``-S`` skips the .pth
+    files of this test environment (an editable install's finder imports pathlib, importlib.util, typing… before
+    any code of ours), and the checkout plus this interpreter's module folders are the path.  The caches go to
+    ``tmp_path``."""
     env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path),
                PYTHONPATH=os.pathsep.join([str(ROOT)] + [p for p in sys.path if p and os.path.isdir(p)]))
     return subprocess.run([sys.executable, "-S", "-c", code, *args], capture_output=True, text=True, env=env,

@@ -12,7 +12,8 @@ from xlsheet.validation.result_table import as_number
 from xlsheet.values import MAX_MAGNITUDE, format_number, is_decimal, parse_cell
 
 EDGE_FLOATS = [0.0, -0.0, 1.0, -1.0, 0.5, 104.85, 1e-7, 2.5e-300, 123456789012345.0, 999999999999999.9, 1e15,
-               -1e15, 1e16, 1e300, 1.7976931348623157e308, float("inf"), float("-inf"), float("nan"), 3.0000000000000004]
+               -1e15, 1e16, 1e300, 1.7976931348623157e308, float("inf"), float("-inf"), float("nan"),
+               3.0000000000000004]
 
 
 def _seed_numbers() -> list[str]:

@@ -1,10 +1,10 @@
 """Start-up cost control for the command line.
 
-numpy: openpyxl's ``compat/numbers.py`` imports numpy when it is installed (≈ 140 ms, half of importing openpyxl) only to
-accept numpy scalars as cell values.  xlsheet never gives openpyxl a numpy value (it does not use numpy at all), so
-the command line (:func:`hide_numpy_from_openpyxl`, a whole process of ours) lets openpyxl believe numpy is absent,
-exactly as on a machine without it: openpyxl then writes ints, floats and Decimals as before and only a numpy scalar
-would be refused.  The library never does this (its caller may hand openpyxl numpy values).
+numpy: openpyxl's ``compat/numbers.py`` imports numpy when it is installed (≈ 140 ms, half of importing openpyxl)
+only to accept numpy scalars as cell values.  xlsheet never gives openpyxl a numpy value (it does not use numpy at
+all), so the command line (:func:`hide_numpy_from_openpyxl`, a whole process of ours) lets openpyxl believe numpy
+is absent, exactly as on a machine without it: openpyxl then writes ints, floats and Decimals as before and only a
+numpy scalar would be refused.  The library never does this (its caller may hand openpyxl numpy values).
 
 gettext: argparse looks each of its English words up with gettext (:func:`words_as_written`).
 """

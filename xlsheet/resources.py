@@ -13,7 +13,7 @@ the local ``xlsheet/`` package shadows any installed copy and has no such sub-pa
 :func:`resource_dir` returns the folder as a Traversable (a ``Path`` in a checkout).
 
 Start-up: ``import xlsheet`` runs :func:`register_checkout_folders` in every process, and most processes
-(``xlsheet validate``, the roll-up's workers) never read these folders.  So it only stats two files with
+(``xlsheet validate``, the roll-up's workers) never read these folders.  So it only stats a few files with
 ``os.path`` and puts a finder on ``sys.meta_path``; ``pathlib`` and ``importlib.util`` (≈ 5 ms of imports with
 what they pull in: fnmatch, urllib.parse, ipaddress, contextlib) are imported when a folder is actually used.
 """

@@ -141,7 +141,8 @@ def _end(code: int) -> None:
 
     gc.freeze()
     threading = sys.modules.get("threading")
-    if getattr(atexit, "_ncallbacks", lambda: 1)() or (threading is not None and threading.active_count() > 1):
+    registered = getattr(atexit, "_ncallbacks", lambda: 1)()  # CPython's count; elsewhere assume some
+    if registered or (threading is not None and threading.active_count() > 1):
         return
     try:
         sys.stdout.flush()
@@ -149,6 +150,7 @@ def _end(code: int) -> None:
     except (OSError, ValueError):  # the usual exit reports it
         return
     os._exit(code)
+
 
 if __name__ == "__main__":
     sys.exit(main())
