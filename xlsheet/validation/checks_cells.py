@@ -1,7 +1,6 @@
 """Checks on single input cells (blank, text, sign, whole numbers, 万元 amounts) and on label cells."""
 from __future__ import annotations
 
-
 from ..labelkey import same_label
 from ..report import Location
 from ..values import NUMERIC_STATES, State, format_number, is_decimal
