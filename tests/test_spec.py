@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from xlsheet.spec import SpecError, load_spec, spec_for_year
+from xlsheet.spec import FORMATS, SpecError, load_spec, spec_for_year
 from xlsheet.spec.loader import parse_spec
 from xlsheet.workbook import names
 
@@ -20,6 +20,12 @@ def test_table_three_has_the_official_number_of_cells(fmt, t3_cells, t3_rows):
 @pytest.mark.parametrize("year,fmt", [(2019, "v2019"), (2020, "v2019"), (2021, "v2021"), (2025, "v2021")])
 def test_format_follows_the_year(year, fmt):
     assert spec_for_year(year).format == fmt
+
+
+def test_the_formats_years_do_not_overlap():
+    """spec_for_year may try the formats in any order (it tries the newest first)."""
+    years = [set(range(s.first_year, (s.last_year or 2100) + 1)) for s in map(load_spec, FORMATS)]
+    assert sum(map(len, years)) == len(set().union(*years))
 
 
 def test_years_before_2019_have_no_format(capsys):

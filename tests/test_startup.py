@@ -47,19 +47,64 @@ def test_a_damaged_blob_or_an_unwritable_cache_falls_back_to_parsing(tmp_path, m
     assert tomlcache.cache_dir() is None and tomlcache.load(str(src)) == {"a": 1, "b": ["x"]}
 
 
+#: Modules `xlsheet validate` of the demo must not import at all: tens of ms each, or 1–5 ms of start-up each
+#: (decimal with numbers ≈ 1.5 ms: a workbook of whole numbers needs no Decimal).
+OFF_THE_VALIDATE_PATH = ("openpyxl", "docx", "jinja2", "lxml", "inspect", "dataclasses", "tomllib", "json",
+                         "concurrent.futures", "decimal")
+#: Standard modules no xlsheet module imports on the validate path (start-up, issue #14) — it may still pay for
+#: them when another standard module imports them (zipfile imports pathlib and importlib.util): pathlib (with
+#: fnmatch, urllib.parse, ipaddress) ≈ 5 ms, importlib.util (with contextlib) ≈ 2 ms.
+NOT_IMPORTED_BY_XLSHEET = ("pathlib", "importlib.util")
+
+
+def bare_python(code: str, tmp_path, *args: str) -> subprocess.CompletedProcess:
+    """Run ``code`` (with ``args`` as sys.argv[1:]) as ``xlsheet`` runs in a plain install: ``-S`` skips the .pth
+    files of this test environment (an editable install's finder imports pathlib, importlib.util, typing… before
+    any code of ours), and the checkout plus this interpreter's module folders are the path.  The caches go to
+    ``tmp_path``."""
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path),
+               PYTHONPATH=os.pathsep.join([str(ROOT)] + [p for p in sys.path if p and os.path.isdir(p)]))
+    return subprocess.run([sys.executable, "-S", "-c", code, *args], capture_output=True, text=True, env=env,
+                          cwd=tmp_path)
+
+
+#: Subprocess code: run ``xlsheet validate`` on the demo, then print the modules of OFF_THE_VALIDATE_PATH loaded,
+#: and the modules of NOT_IMPORTED_BY_XLSHEET that an xlsheet module imported first (as ``module<importer``).
+VALIDATE_AND_LIST = f"""
+import sys, io, contextlib
+first = {{}}
+class Watch:  # records the module whose code first imports each watched name
+    def find_spec(self, name, path=None, target=None):
+        if name in {NOT_IMPORTED_BY_XLSHEET!r} and name not in first:
+            frame = sys._getframe(1)
+            while frame is not None and frame.f_code.co_filename.startswith("<frozen"):
+                frame = frame.f_back
+            first[name] = frame.f_globals.get("__name__", "?") if frame is not None else "?"
+sys.meta_path.insert(0, Watch())
+from xlsheet.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    main(["validate", {str(EXAMPLES / 'demo_2024.xlsx')!r}])
+print(",".join(m for m in {OFF_THE_VALIDATE_PATH!r} if m in sys.modules))
+print(",".join(f"{{m}}<{{who}}" for m, who in first.items() if who.split(".")[0] == "xlsheet"))
+"""
+
+
 def test_validate_keeps_heavy_modules_off_its_path(tmp_path):
-    code = ("import sys, io, contextlib\n"
-            "from xlsheet.cli import main\n"
-            "with contextlib.redirect_stdout(io.StringIO()):\n"
-            f"    main(['validate', {str(EXAMPLES / 'demo_2024.xlsx')!r}])\n"
-            "main_heavy = [m for m in ('openpyxl', 'docx', 'jinja2', 'lxml', 'inspect', 'dataclasses', 'tomllib', "
-            "'json', 'concurrent.futures') if m in sys.modules]\n"
-            "print(','.join(main_heavy))\n")
-    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path))
     for _ in range(2):  # the second run reads the parsed TOML from the cache
-        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+        proc = bare_python(VALIDATE_AND_LIST, tmp_path)
         assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == ""
+    heavy, ours = proc.stdout.split("\n")[:2]
+    assert heavy == "" and ours == "", proc.stdout
+
+
+def test_the_command_line_layer_loads_no_unneeded_standard_module(tmp_path):
+    """Importing the CLI and parsing ``validate``'s arguments: argparse would import shutil (with bz2, lzma,
+    fnmatch ≈ 3 ms) for the terminal's width; building every command's parser would import pathlib."""
+    code = ("import sys\nfrom xlsheet.cli import build_parser\n"
+            "build_parser(['validate', 'a.xlsx']).parse_args(['validate', 'a.xlsx'])\n"
+            "print(','.join(m for m in ('shutil', 'pathlib', 'importlib.util', 'decimal') if m in sys.modules))\n")
+    proc = bare_python(code, tmp_path)
+    assert proc.returncode == 0 and proc.stdout.strip() == "", (proc.stdout, proc.stderr)
 
 
 def test_only_the_format_in_use_is_built(tmp_path):
@@ -125,3 +170,39 @@ def test_validate_path_builds_no_dataclasses(tmp_path):
                           env=dict(os.environ, XDG_CACHE_HOME=str(tmp_path)))
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == ""
+
+
+def test_validate_as_the_program_skips_gettext_and_the_exit_collection_and_only_then(tmp_path):
+    """`xlsheet validate` as the program gives argparse its words without gettext (which imports locale) and
+    freezes the collector before the interpreter's exit (its full collections cost ≈ 14 ms); its output and exit
+    code are those of the in-process call, which leaves argparse and the collector alone."""
+    demo = str(EXAMPLES / "demo_2024.xlsx")
+    probe = ("import atexit, gc, sys\n"
+             "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0, 'locale' in sys.modules,\n"
+             "                              file=sys.stderr))\n"
+             "from xlsheet.cli import main\n")
+    program = bare_python(probe + "sys.exit(main())", tmp_path, "validate", demo)
+    called = bare_python(probe + f"sys.exit(main(['validate', {demo!r}]))", tmp_path)
+    assert program.returncode == called.returncode == 0 and program.stdout == called.stdout != ""
+    assert program.stderr.strip() == "frozen True False" and called.stderr.strip() == "frozen False True"
+
+
+def test_validate_as_the_program_ends_at_once_only_when_nothing_is_lost(tmp_path):
+    """The program ends with os._exit after validate or rules, with their output (complete through a pipe) and
+    exit code; an atexit function registered before makes it end as usual, running that function."""
+    probe = ("import os, sys\n"
+             "end = os._exit\n"
+             "os._exit = lambda code: (sys.stderr.write(f'os._exit({{code}})'), sys.stderr.flush(), end(code))\n"
+             "{pre}from xlsheet.cli import main\n"
+             "sys.exit(main({argv}))\n")
+    odd = tmp_path / "odd.xlsx"
+    odd.write_bytes(b"PK\x03\x04 not a workbook")
+    for argv, code in ((["validate", str(EXAMPLES / "demo_2024.xlsx"), "--json"], 0), (["validate", str(odd)], 2),
+                       (["rules"], 0)):
+        called = bare_python(probe.format(pre="", argv=repr(argv)), tmp_path)
+        program = bare_python(probe.format(pre="", argv=""), tmp_path, *argv)
+        assert called.returncode == program.returncode == code, (program.stderr, called.stderr)
+        assert program.stdout == called.stdout and program.stderr == called.stderr + f"os._exit({code})"
+    pre = "import atexit\natexit.register(lambda: sys.stderr.write('atexit'))\n"
+    usual = bare_python(probe.format(pre=pre, argv=""), tmp_path, "rules")
+    assert usual.returncode == 0 and usual.stderr == "atexit"

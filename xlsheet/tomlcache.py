@@ -41,24 +41,31 @@ def load(path: str) -> dict:
     folder = cache_dir()
     blob = _blob_path(folder, os.path.basename(path).rsplit(".", 1)[0], data) if folder else None
     if blob is not None:
-        try:
-            with open(blob, "rb") as fh:
-                parsed = marshal.loads(fh.read())
-            if isinstance(parsed, dict):
-                return parsed
-        except (OSError, EOFError, ValueError, TypeError):
-            pass
+        parsed = read_blob(blob)
+        if isinstance(parsed, dict):
+            return parsed
     import tomllib
 
     parsed = tomllib.loads(data.decode("utf-8"))
     if blob is not None:
-        _store(blob, parsed)
+        write_blob(blob, parsed)
     return parsed
 
 
-def _store(blob: str, parsed: dict) -> None:
+def read_blob(blob: str):
+    """The data ``marshal`` stored at ``blob``, or None when there is none or it is damaged."""
     try:
-        payload = marshal.dumps(parsed)
+        with open(blob, "rb") as fh:
+            return marshal.loads(fh.read())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+
+
+def write_blob(blob: str, data) -> None:
+    """Store ``data`` at ``blob`` with ``marshal``, atomically; silently nothing when marshal cannot hold the data or
+    the folder cannot be written."""
+    try:
+        payload = marshal.dumps(data)
     except ValueError:  # a value marshal cannot hold (TOML dates): no cache, parse each time
         return
     tmp = f"{blob}.{os.getpid()}.tmp"

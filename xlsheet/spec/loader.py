@@ -153,7 +153,9 @@ def load_spec(fmt: str) -> Spec:
 def spec_for_year(year: int) -> Spec:
     """The format in force for reporting ``year`` (≤2020: 2019 format; 2021 onward: 2021 format).  Only the
     chosen format is built."""
-    for fmt in FORMATS:
+    # newest first: the formats' years do not overlap (tests/test_spec.py), and most workbooks are of the current
+    # format, whose data is then the only one read (each format's data checked costs ≈ 0.25 ms)
+    for fmt in reversed(FORMATS):
         raw = _raw(fmt)
         last = raw.get("last_year")
         if year >= int(raw["first_year"]) and (last is None or year <= int(last)):

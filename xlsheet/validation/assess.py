@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal
 
 from ..lazyre import lazy
 from ..record import Record
@@ -28,7 +27,11 @@ def yuan_amount(raw) -> Decimal | None:
     if not isinstance(raw, str):
         return None
     m = _YUAN.match(re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw)))
-    return (Decimal(m.group(1)) / 10000).normalize() if m else None
+    if not m:
+        return None
+    from decimal import Decimal
+
+    return (Decimal(m.group(1)) / 10000).normalize()
 
 
 class Assessment(Record):

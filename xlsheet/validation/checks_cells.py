@@ -1,11 +1,9 @@
 """Checks on single input cells (blank, text, sign, whole numbers, 万元 amounts) and on label cells."""
 from __future__ import annotations
 
-from decimal import Decimal
-
 from ..labelkey import same_label
 from ..report import Location
-from ..values import NUMERIC_STATES, State, format_number
+from ..values import NUMERIC_STATES, State, format_number, is_decimal
 from .registry import check
 
 
@@ -103,14 +101,18 @@ def whole(rule, ctx):
 def decimals(rule, ctx):
     places = int(rule.params.get("places", 2))
     for f, v in _sorted(ctx)["amount"]:
-        if v.is_number and f.kind == "amount" and isinstance(v.number, Decimal):
+        if v.is_number and f.kind == "amount" and is_decimal(v.number):
             if -v.number.normalize().as_tuple().exponent > places:
                 yield ctx.finding(rule, key=f.key, where=ctx.where(f.key), value=format_number(v.number))
 
 
 @check("unit_scale")
 def unit_scale(rule, ctx):
-    limit = Decimal(str(rule.params.get("limit", 100000)))
+    limit = rule.params.get("limit", 100000)
+    if not isinstance(limit, int):  # a whole limit compares exactly with ints and Decimals as it is
+        from decimal import Decimal
+
+        limit = Decimal(str(limit))
     for f, v in _sorted(ctx)["amount"]:
         if v.is_number and f.kind == "amount" and v.number >= limit:
             yield ctx.finding(rule, key=f.key, where=ctx.where(f.key), value=format_number(v.number),

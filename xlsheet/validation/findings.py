@@ -1,10 +1,9 @@
 """Findings and the validation result: one object that renders as a terminal table, JSON, or a sheet."""
 from __future__ import annotations
 
-from decimal import Decimal
-
 from ..record import FrozenRecord, Record, _set
 from ..report import Location, Report
+from ..values import is_decimal
 
 SEVERITY_LABEL = {"error": "错误", "warning": "警告"}
 
@@ -35,7 +34,7 @@ class Finding(FrozenRecord):
 
     def to_dict(self) -> dict:
         def num(v):
-            return str(v) if isinstance(v, Decimal) else v
+            return str(v) if is_decimal(v) else v
 
         return {"rule": self.rule_id, "severity": self.severity, "title": self.title, "message": self.message,
                 "sheet": self.location.sheet if self.location else None,

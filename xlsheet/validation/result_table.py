@@ -7,10 +7,9 @@ they are numbers.
 """
 from __future__ import annotations
 
-from decimal import Decimal
-
 from ..record import FrozenRecord, _set
 from ..report import Location
+from ..values import is_decimal
 from .findings import SEVERITY_LABEL, Finding, Result
 
 RESULT_HEADERS = ["问题", "级别", "位置", "说明", "填报值", "应为", "差额", "规则"]
@@ -19,7 +18,7 @@ RESULT_WIDTHS = [18, 6, 16, 62, 9, 9, 9, 15]
 LINK_COLUMN = 3  # 1-based column of 位置
 BLANK_RULE = "CELL-BLANK"
 _SEVERITY_ORDER = {"error": 0, "warning": 1}
-_NUMBER_LIMIT = Decimal(10) ** 15  # what Excel shows exactly (15 significant digits); larger values stay text
+_NUMBER_LIMIT = 10 ** 15  # what Excel shows exactly (15 significant digits); larger values stay text
 
 
 class Entry(FrozenRecord):
@@ -50,13 +49,16 @@ def as_number(v):
     if isinstance(v, bool) or v is None:
         return v
     if isinstance(v, str):
+        from decimal import Decimal
+
         try:
             v = Decimal(v.replace(",", "").lstrip("+"))
         except ArithmeticError:
             return v
-    if isinstance(v, (int, float, Decimal)) and not (abs(v) < _NUMBER_LIMIT):  # also NaN and infinities
+    decimal = is_decimal(v)
+    if (decimal or isinstance(v, (int, float))) and not (abs(v) < _NUMBER_LIMIT):  # also NaN and infinities
         return str(v)  # a spreadsheet number cannot hold it (a 5,000-digit "count" quoted from the text)
-    if isinstance(v, Decimal):
+    if decimal:
         return int(v) if v == v.to_integral_value() else float(v)
     return v
 
