@@ -73,3 +73,18 @@ def test_code_not_in_plain_files_builds_from_the_toml(cache, monkeypatch):
     monkeypatch.setattr(model, "__file__", str(cache / "nowhere" / "model.py"))
     assert loader._blob("v2021") is None
     _same(loader.load_spec("v2021"), loader.parse_spec(loader._raw("v2021")))
+
+
+def test_choosing_the_format_of_a_year_reads_no_data_of_a_built_format(cache, monkeypatch):
+    expected = {year: loader.spec_for_year(year).format for year in range(2019, 2031)}
+    assert expected[2019] == expected[2020] == "v2019" and expected[2021] == expected[2030] == "v2021"
+    for fmt in loader.FORMATS:
+        loader.load_spec(fmt)
+
+    def no_data(fmt):
+        raise AssertionError(f"{fmt}'s data read again")
+
+    monkeypatch.setattr(loader, "_raw", no_data)
+    assert {year: loader.spec_for_year(year).format for year in range(2019, 2031)} == expected
+    with pytest.raises(Exception, match="2018年不在"):
+        loader.spec_for_year(2018)
