@@ -71,8 +71,8 @@ def quick_args(argv):
     abbreviation, ``--opt=value``, ``--``, a name starting with ``-``, an error…), which the caller leaves to
     argparse, so that every message stays argparse's.
 
-    Why: the program ``xlsheet validate`` then neither imports argparse (with gettext, ≈ 3.5 ms) nor builds its
-    parsers (≈ 3 ms), about 7 ms of a ≈ 55 ms run (issue #14)."""
+    Why: the program ``xlsheet validate`` then neither imports argparse (with gettext) nor builds its parsers:
+    ≈ 5 ms of a ≈ 60 ms run (the demo, whole process, medians of 21 interleaved runs; issue #14)."""
     import types
 
     i = 0
