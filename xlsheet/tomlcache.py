@@ -2,9 +2,10 @@
 
 Contract: :func:`load` returns exactly what ``tomllib.loads`` returns for the file.  The parsed data is kept in the
 user's cache folder as a ``marshal`` blob named after the file's content hash (CRC-32, Adler-32 and length) and
-the Python version, so an edited TOML file is re-parsed at once and a stale blob is never used.  The cache is an optimisation
-only: an unwritable or missing cache folder (read-only home, sandbox), a damaged blob or data ``marshal`` cannot
-hold all fall back to parsing, silently.  Set ``XLSHEET_NO_CACHE=1`` to bypass it.
+the Python version, so an edited TOML file is re-parsed at once and a stale blob is never used (the built layout
+specs are cached the same way: :mod:`xlsheet.spec.loader`).  The cache is an optimisation only: an unwritable or
+missing cache folder (read-only home, sandbox), a damaged blob or data ``marshal`` cannot hold all fall back to
+parsing, silently.  Set ``XLSHEET_NO_CACHE=1`` to bypass it.
 """
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ def cache_dir() -> str | None:
     return os.path.join(base, "xlsheet") if base and base != "~" else None
 
 
-def _blob_path(folder: str, stem: str, data: bytes) -> str:
+def blob_path(folder: str, stem: str, data: bytes) -> str:
+    """The blob in ``folder`` for data derived from ``data`` (named after its content hash and this Python)."""
     key = f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(data):x}"  # zlib is loaded anyway; hashlib is not
     return os.path.join(folder, f"{stem}-{key}-py{sys.version_info[0]}{sys.version_info[1]}-v{_VERSION}.marshal")
 
@@ -39,7 +41,7 @@ def load(path: str) -> dict:
     with open(path, "rb") as fh:
         data = fh.read()
     folder = cache_dir()
-    blob = _blob_path(folder, os.path.basename(path).rsplit(".", 1)[0], data) if folder else None
+    blob = blob_path(folder, os.path.basename(path).rsplit(".", 1)[0], data) if folder else None
     if blob is not None:
         parsed = read_blob(blob)
         if isinstance(parsed, dict):

@@ -7,11 +7,9 @@ Exit codes: 0 success (validate: no errors), 1 validation errors (or report refu
 """
 from __future__ import annotations
 
-import argparse
 import sys
 
 from ..errors import XlsheetError
-from .chinese import ChineseArgumentParser, finish
 
 #: The sub-command modules (in ``xlsheet/cli/``) and the commands each registers, in the order ``--help`` lists
 #: them.
@@ -51,12 +49,14 @@ def _named_command(argv) -> str | None:
     return None
 
 
-def build_parser(argv=None) -> argparse.ArgumentParser:
+def build_parser(argv=None) -> "argparse.ArgumentParser":  # noqa: F821 (argparse is imported only when needed)
     """The parser of the command line.  With ``argv`` naming a command (:func:`_named_command`), only that
     command's module registers its sub-parsers: parsing that ``argv`` gives the same result, help and messages as
     with the full parser (a sub-command's help and errors do not mention the others, and the root's usage line
     names ``命令``, not the choices), and ``xlsheet validate`` does not build the other 60-odd arguments
     (≈ 5 ms).  Any other ``argv`` (help, errors about the command itself) gets the full parser."""
+    from .chinese import ChineseArgumentParser, finish
+
     p = ChineseArgumentParser(prog="xlsheet", description="政府信息公开工作年度报告：工作簿模板、校验、生成报告")
     p.add_argument("--debug", action="store_true", help="出现内部错误时显示技术细节")
     sub = p.add_subparsers(dest="command", required=True, title="命令", metavar="命令", help="以下之一；“xlsheet 命令 -h”显示该命令的说明")
@@ -72,23 +72,33 @@ def main(argv=None) -> int:
     """Run the command line ``argv`` (default: this process's arguments) and return the exit code.
 
     Called without ``argv`` — as the program, by the ``xlsheet`` script or ``python -m xlsheet``, which exit with
-    the code at once — argparse's words skip gettext (:func:`xlsheet._startup.words_as_written`), and ``validate``
-    or ``rules`` end the process themselves (:func:`_end`).  A caller passing ``argv`` (tests, scripts) keeps its
+    the code at once — a plain ``validate`` command line is parsed without argparse
+    (:func:`xlsheet.cli.cmd_validate.quick_args`, same result), argparse's words skip gettext
+    (:func:`xlsheet._startup.words_as_written`), and ``validate`` or ``rules`` end the process themselves
+    (:func:`_end`).  A caller passing ``argv`` (tests, scripts) keeps its
     argparse and its process as they were."""
     from .._startup import hide_numpy_from_openpyxl, words_as_written
 
     hide_numpy_from_openpyxl()  # the whole process is ours: openpyxl need not load numpy (≈ 140 ms)
     _utf8_console()
     program = argv is None
+    args = None
     if program:
+        from .cmd_validate import quick_args
+
         argv = sys.argv[1:]
-        words_as_written()  # argparse without gettext's look-ups (≈ 1.7 ms)
-    args = build_parser(argv).parse_args(argv)
-    if not args.debug:
+        args = quick_args(argv)
+        if args is None:
+            words_as_written()  # argparse without gettext's look-ups (≈ 1.7 ms)
+    if args is None:
+        args = build_parser(argv).parse_args(argv)
+    if not args.debug and not (args.command in _QUICK_EXIT and not getattr(args, "write", False)):
         import warnings
 
         # openpyxl / python-docx warn in English about oddities of a damaged file (with a source path and line,
-        # which looks like a crash to a clerk); the outcome is reported in Chinese anyway
+        # which looks like a crash to a clerk); the outcome is reported in Chinese anyway.  Not needed where neither
+        # is imported — validate without --write, rules (tests/test_startup.py) —, which saves importing warnings
+        # and compiling the filter's pattern (≈ 0.5 ms, -X importtime)
         warnings.filterwarnings("ignore", category=UserWarning, module=r"(openpyxl|docx)\b")
     code = _run(args)
     if program and args.command in _QUICK_EXIT:
