@@ -289,7 +289,7 @@ def test_unreadable_files_and_folders_are_named_in_chinese(template, tmp_path, c
     def denied(path):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(collect_module.os, "listdir", denied)
+    monkeypatch.setattr(collect_module.os, "scandir", denied)
     assert main(["rollup", str(folder), "-o", str(tmp_path / "t.xlsx")]) == 2
     err = capsys.readouterr().err
     assert "无法读取文件夹" in err and "没有读取权限" in err and "units" in err
