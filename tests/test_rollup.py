@@ -451,3 +451,20 @@ def test_collect_recognises_the_output_through_a_link_and_keeps_the_paths_it_gav
         (str(tmp_path / "u" / "link.xlsx"), "skipped"), (str(tmp_path / "v" / "out.xlsx"), "pending")]
     monkeypatch.chdir(tmp_path / "u")
     assert [u.path for u in collect(["."], "elsewhere.xlsx")] == ["a.XLSX", "b.xlsx", "link.xlsx"]
+
+
+def test_the_rollup_path_loads_neither_the_forkserver_nor_typing(tmp_path):
+    """Workers are forked (the forkserver's preload is set only when one is used: setting it imports
+    multiprocessing.forkserver and its resource tracker), and no module on the path imports typing (the second
+    run: the first builds the cached blank workbook with openpyxl, whose lxml imports typing)."""
+    from tests.test_startup import bare_python
+
+    make_batch(tmp_path / "units", 3, seed=3, keep_values=False)
+    code = ("import sys, io, contextlib\nfrom xlsheet.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            f"    code = main(['rollup', {str(tmp_path / 'units')!r}, '-o', {str(tmp_path / 'o.xlsx')!r},"
+            " '--overwrite'])\n"
+            "print(code, [m for m in ('multiprocessing.forkserver', 'typing') if m in sys.modules])\n")
+    for _ in range(2):
+        proc = bare_python(code, tmp_path)
+    assert proc.stdout.strip() == "0 []", (proc.stdout, proc.stderr)
