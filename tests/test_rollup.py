@@ -468,3 +468,17 @@ def test_the_rollup_path_loads_neither_the_forkserver_nor_typing(tmp_path):
     for _ in range(2):
         proc = bare_python(code, tmp_path)
     assert proc.stdout.strip() == "0 []", (proc.stdout, proc.stderr)
+
+
+def test_the_writer_is_prepared_once_while_the_workers_check(tmp_path, monkeypatch):
+    """write.prepare runs once, before the first checked file comes back (it overlaps the workers' checks); the
+    cache path it warms is the one writing then uses."""
+    from xlsheet.county import template, write
+
+    make_batch(tmp_path / "units", 3, seed=5, keep_values=False)
+    events = []
+    monkeypatch.setattr(write, "prepare", lambda: events.append("prepare"))
+    rollup([tmp_path / "units"], tmp_path / "o.xlsx", progress=lambda done, total: events.append(done))
+    assert events == ["prepare", 1, 2, 3]
+    k = template.key(2024, (), (), False)
+    assert template.cache_path(k) == template.cache_path(k) and template._DIGEST

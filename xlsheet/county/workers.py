@@ -72,10 +72,12 @@ def _failed(unit: Unit, exc: IsolatedFailure) -> Unit:
 
 
 def check_units(units: list[Unit], jobs: int = 1, *, isolate: bool = True, totals: bool = False,
-                progress=None):
+                progress=None, idle=None):
     """Yield ``(index, checked unit)`` for every unit of ``units`` still to check (status ``pending``; units
     already ``skipped`` are left alone), in input order; ``progress(done, total)`` is called as they come back.
-    ``isolate=False`` runs in this process (only for trusted files: a native crash would end the caller)."""
+    ``isolate=False`` runs in this process (only for trusted files: a native crash would end the caller).
+    ``idle()`` is called once, when the first files are on their way to the workers: the caller's own preparations
+    then overlap the workers' checks instead of following them."""
     todo = [i for i, u in enumerate(units) if u.status == "pending"]
     total, done = len(todo), 0
     if not isolate:
@@ -103,6 +105,9 @@ def check_units(units: list[Unit], jobs: int = 1, *, isolate: bool = True, total
                 chunk = chunks.popleft()
                 items = [(units[i].path, units[i].name) for i in chunk]
                 inflight.append((chunk, pool.submit(check_chunk_in_worker, items, totals)))
+            if idle is not None:
+                idle()
+                idle = None
             chunk, future = inflight.popleft()
             try:
                 results = list(zip(chunk, pool.result(future)))
