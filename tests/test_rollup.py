@@ -289,7 +289,7 @@ def test_unreadable_files_and_folders_are_named_in_chinese(template, tmp_path, c
     def denied(path):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(collect_module.os, "listdir", denied)
+    monkeypatch.setattr(collect_module.os, "scandir", denied)
     assert main(["rollup", str(folder), "-o", str(tmp_path / "t.xlsx")]) == 2
     err = capsys.readouterr().err
     assert "无法读取文件夹" in err and "没有读取权限" in err and "units" in err
@@ -394,3 +394,91 @@ def test_a_long_reason_is_cut_on_screen_with_a_pointer_to_the_sheet(tmp_path, ca
     ws = load_workbook(out)["汇总情况"]
     full = next(row[8] for row in ws.iter_rows(values_only=True) if row[1] == "空表.xlsx")
     assert len(full) > 120 and full.startswith(shown) and len(shown) == 119
+
+
+def _fold_totals(fields, rows):
+    """The one-by-one fold the batched summing replaced (reference for the differential test below)."""
+    blank, totals = object(), [None] * len(fields)
+    for values, variants in rows:
+        for j, (f, v) in enumerate(zip(fields, values)):
+            if (f.variant is not None and f.variant not in variants) or totals[j] is blank:
+                continue
+            totals[j] = blank if v is None else (v if totals[j] is None else totals[j] + v)
+    return [None if t is blank else t for t in totals]
+
+
+@pytest.mark.parametrize("n", [1, 63, 64, 65, 200])
+def test_batched_sums_equal_the_one_by_one_fold(n):
+    """Blanks, Decimals with their exponents (-0, 1.50), int/Decimal mixes, huge ints, a variant some units have:
+    the batches' column sums give exactly what adding unit after unit gave."""
+    from decimal import Decimal
+
+    from xlsheet.county.aggregate import _BLANK, _Group
+    from xlsheet.county.units import Unit
+
+    rng = random.Random(n)
+    group = _Group("v2021")
+    pool = [None, 0, 1, 7, 10 ** 30, Decimal("1.50"), Decimal("-0"), Decimal("0.1"), Decimal("1E+2"), -3]
+    rows = []
+    for i in range(n):
+        values = tuple(rng.choice(pool) if rng.random() < 0.05 else rng.choice(pool[1:5]) for _ in group.fields)
+        variants = ("jilin",) if rng.random() < 0.3 else ()
+        rows.append((values, variants))
+        group.add(Unit(path=f"u{i}", name=f"u{i}", values=values, variants=variants))
+    group.flush()
+    got = [None if t is _BLANK else t for t in group.totals]
+    want = _fold_totals(group.fields, rows)
+    assert [(type(g), str(g)) for g in got] == [(type(w), str(w)) for w in want]
+    assert group.variants == {v for _, vs in rows for v in vs} and group.units == n
+
+
+def test_collect_recognises_the_output_through_a_link_and_keeps_the_paths_it_gave(tmp_path, monkeypatch):
+    """The output is recognised by identity (a link to it in the folder too; a file with the output's name in
+    another folder is a unit), and a folder's files keep the paths ``str(Path(folder) / name)`` gave."""
+    from xlsheet.county.collect import collect
+
+    (tmp_path / "u").mkdir()
+    for n in ("b.xlsx", "a.XLSX", "~$a.xlsx", "c.txt"):
+        (tmp_path / "u" / n).write_bytes(b"x")
+    (tmp_path / "u" / "d.xlsx").mkdir()
+    (tmp_path / "out.xlsx").write_bytes(b"y")
+    os.symlink(tmp_path / "out.xlsx", tmp_path / "u" / "link.xlsx")
+    (tmp_path / "v").mkdir()
+    (tmp_path / "v" / "out.xlsx").write_bytes(b"y")
+    units = collect([str(tmp_path / "u") + "/", tmp_path / "v"], tmp_path / "out.xlsx")
+    assert [(u.path, u.status) for u in units] == [
+        (str(tmp_path / "u" / "a.XLSX"), "pending"), (str(tmp_path / "u" / "b.xlsx"), "pending"),
+        (str(tmp_path / "u" / "link.xlsx"), "skipped"), (str(tmp_path / "v" / "out.xlsx"), "pending")]
+    monkeypatch.chdir(tmp_path / "u")
+    assert [u.path for u in collect(["."], "elsewhere.xlsx")] == ["a.XLSX", "b.xlsx", "link.xlsx"]
+
+
+def test_the_rollup_path_loads_neither_the_forkserver_nor_typing(tmp_path):
+    """Workers are forked (the forkserver's preload is set only when one is used: setting it imports
+    multiprocessing.forkserver and its resource tracker), and no module on the path imports typing (the second
+    run: the first builds the cached blank workbook with openpyxl, whose lxml imports typing)."""
+    from tests.test_startup import bare_python
+
+    make_batch(tmp_path / "units", 3, seed=3, keep_values=False)
+    code = ("import sys, io, contextlib\nfrom xlsheet.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            f"    code = main(['rollup', {str(tmp_path / 'units')!r}, '-o', {str(tmp_path / 'o.xlsx')!r},"
+            " '--overwrite'])\n"
+            "print(code, [m for m in ('multiprocessing.forkserver', 'typing') if m in sys.modules])\n")
+    for _ in range(2):
+        proc = bare_python(code, tmp_path)
+    assert proc.stdout.strip() == "0 []", (proc.stdout, proc.stderr)
+
+
+def test_the_writer_is_prepared_once_while_the_workers_check(tmp_path, monkeypatch):
+    """write.prepare runs once, before the first checked file comes back (it overlaps the workers' checks); the
+    cache path it warms is the one writing then uses."""
+    from xlsheet.county import template, write
+
+    make_batch(tmp_path / "units", 3, seed=5, keep_values=False)
+    events = []
+    monkeypatch.setattr(write, "prepare", lambda: events.append("prepare"))
+    rollup([tmp_path / "units"], tmp_path / "o.xlsx", progress=lambda done, total: events.append(done))
+    assert events == ["prepare", 1, 2, 3]
+    k = template.key(2024, (), (), False)
+    assert template.cache_path(k) == template.cache_path(k) and template._DIGEST

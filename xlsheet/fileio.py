@@ -22,7 +22,6 @@ import shutil
 import sys
 import time
 from pathlib import Path
-from typing import Callable
 
 from .errors import FileAccessError, FileBusyError, OutputExistsError, os_error_message, os_error_reason
 
@@ -107,7 +106,7 @@ def _exists_message(path: Path) -> str:
     return f"文件“{path}”已存在，未覆盖。请换一个文件名，或加 --overwrite（原文件会先备份为 .bak）。"
 
 
-def _call_writer(write: Callable[[str], None], tmp: Path):
+def _call_writer(write, tmp: Path):
     """``write(tmp)``; an OSError is returned (not raised) after the writer's half-closed objects are collected
     quietly (a ZipFile left open by a failed save would print "Exception ignored …" at exit)."""
     hook = sys.unraisablehook
@@ -135,7 +134,7 @@ def check_output(path: str | os.PathLike, *, overwrite: bool = False) -> None:
         raise OutputExistsError(_exists_message(path))
 
 
-def atomic_write(path: str | os.PathLike, write: Callable[[str], None], *, overwrite: bool = False) -> Path:
+def atomic_write(path: str | os.PathLike, write, *, overwrite: bool = False) -> Path:
     """Call ``write(tmp)`` to produce the file, then move it into place in one step (see the module docstring)."""
     path = Path(path)
     check_output(path, overwrite=overwrite)

@@ -40,7 +40,7 @@ def rollup(paths, output, *, year: int | None = None, agency: str = "汇总", jo
         raise XlsheetError("没有找到要汇总的工作簿（.xlsx / .xlsm）")
     tally = Tally(agency, include_errors=include_errors)
     nxt = 0  # units before this index have been tallied, in file order (so "the first one counts" is stable)
-    for i, unit in check_units(units, jobs, isolate=isolate, totals=totals, progress=progress):
+    for i, unit in check_units(units, jobs, isolate=isolate, totals=totals, progress=progress, idle=_prepare_write):
         units[i] = unit
         while nxt < len(units) and units[nxt].status != "pending":
             tally.add(units[nxt])
@@ -57,3 +57,9 @@ def rollup(paths, output, *, year: int | None = None, agency: str = "汇总", jo
 
     roll.output = write_rollup(roll, output, overwrite=overwrite, meta=meta, narrative=narrative)
     return roll
+
+
+def _prepare_write() -> None:
+    from .write import prepare
+
+    prepare()

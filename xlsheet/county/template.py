@@ -93,18 +93,36 @@ def _sources() -> list[str]:
     return files
 
 
+_DIGEST: list = []  # [digest of the sources], computed once per process: they do not change under running code
+
+
+def source_digest() -> bytes | None:
+    """SHA-1 of every file of :func:`_sources` (path and bytes), or None when one cannot be read (then nothing is
+    cached: what the package was built from is unknown).  The roll-up computes it while its workers check the
+    first files (:func:`xlsheet.county.write.prepare`), not after them."""
+    if not _DIGEST:
+        h = hashlib.sha1()
+        for path in _sources():
+            try:
+                with open(path, "rb") as fh:
+                    h.update(path.encode("utf-8", "surrogateescape") + b"\0" + fh.read())
+            except OSError:
+                _DIGEST.append(None)
+                break
+        else:
+            _DIGEST.append(h.digest())
+    return _DIGEST[0]
+
+
 def cache_path(k: tuple) -> str | None:
-    """Where the blank package of key ``k`` is cached (None: no cache folder)."""
+    """Where the blank package of key ``k`` is cached (None: no cache folder, or sources that cannot be read)."""
     folder = cache_dir()
     if folder is None:
         return None
-    h = hashlib.sha1(repr((_VERSION, k)).encode("utf-8"))
-    for path in _sources():
-        try:
-            with open(path, "rb") as fh:
-                h.update(path.encode("utf-8", "surrogateescape") + b"\0" + fh.read())
-        except OSError:
-            return None  # cannot tell what the package was built from: do not cache
+    digest = source_digest()
+    if digest is None:
+        return None
+    h = hashlib.sha1(repr((_VERSION, k)).encode("utf-8") + digest)
     return os.path.join(folder, "rollup", f"total-{h.hexdigest()}.xlsx")
 
 

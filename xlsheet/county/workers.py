@@ -10,9 +10,7 @@ culprit is lost.
 from __future__ import annotations
 
 import importlib
-import multiprocessing
 from collections import deque
-from typing import Callable, Iterator
 
 from ..errors import XlsheetError
 from ..isolation import IsolatedFailure, LimitedPool, cpu_count
@@ -35,9 +33,6 @@ WORKER_START_SECONDS = 0.1
 WORKER_MEMORY_MB = 1024
 WORKER_CPU_SECONDS = 120  # per chunk (LimitedPool renews the budget for each task): ~64 files of ~5 ms
 _PRELOAD = ["xlsheet.county.check", "xlsheet.validation.engine", "xlsheet.workbook.reader"]
-
-Progress = Callable[[int, int], None]
-
 
 def chunk_size(n: int, jobs: int) -> int:
     """Small enough to keep every worker busy to the end, large enough to amortise the round trip."""
@@ -77,10 +72,12 @@ def _failed(unit: Unit, exc: IsolatedFailure) -> Unit:
 
 
 def check_units(units: list[Unit], jobs: int = 1, *, isolate: bool = True, totals: bool = False,
-                progress: Progress | None = None) -> Iterator[tuple[int, Unit]]:
+                progress=None, idle=None):
     """Yield ``(index, checked unit)`` for every unit of ``units`` still to check (status ``pending``; units
-    already ``skipped`` are left alone), in input order.  ``isolate=False`` runs in this
-    process (only for trusted files: a native crash would end the caller)."""
+    already ``skipped`` are left alone), in input order; ``progress(done, total)`` is called as they come back.
+    ``isolate=False`` runs in this process (only for trusted files: a native crash would end the caller).
+    ``idle()`` is called once, when the first files are on their way to the workers: the caller's own preparations
+    then overlap the workers' checks instead of following them."""
     todo = [i for i, u in enumerate(units) if u.status == "pending"]
     total, done = len(todo), 0
     if not isolate:
@@ -93,14 +90,12 @@ def check_units(units: list[Unit], jobs: int = 1, *, isolate: bool = True, total
     jobs = worker_count(total, jobs)
     size = chunk_size(total, jobs)  # the largest chunk (the first)
     chunks = deque(plan_chunks(todo, jobs))
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        multiprocessing.get_context("forkserver").set_forkserver_preload(_PRELOAD)  # workers start warm
     # Workers forked from this process (no other thread yet, only the file list in memory) start in milliseconds
     # instead of a fresh interpreter's ≈ 0.2 s, and warm: the checks are imported here first.
     for module in _PRELOAD:
         importlib.import_module(module)
     pool = LimitedPool(jobs, memory_mb=WORKER_MEMORY_MB, cpu_seconds=WORKER_CPU_SECONDS,
-                       timeout=UNIT_TIMEOUT + CHUNK_SECONDS_PER_UNIT * size, fork_when_alone=True)
+                       timeout=UNIT_TIMEOUT + CHUNK_SECONDS_PER_UNIT * size, fork_when_alone=True, preload=_PRELOAD)
     single = None
     ok = failed = 0  # tasks that came back / single files whose worker died
     inflight: deque = deque()
@@ -110,6 +105,9 @@ def check_units(units: list[Unit], jobs: int = 1, *, isolate: bool = True, total
                 chunk = chunks.popleft()
                 items = [(units[i].path, units[i].name) for i in chunk]
                 inflight.append((chunk, pool.submit(check_chunk_in_worker, items, totals)))
+            if idle is not None:
+                idle()
+                idle = None
             chunk, future = inflight.popleft()
             try:
                 results = list(zip(chunk, pool.result(future)))
@@ -122,7 +120,7 @@ def check_units(units: list[Unit], jobs: int = 1, *, isolate: bool = True, total
                 results = []
                 if single is None:
                     single = LimitedPool(1, memory_mb=WORKER_MEMORY_MB, cpu_seconds=WORKER_CPU_SECONDS,
-                                         timeout=UNIT_TIMEOUT)
+                                         timeout=UNIT_TIMEOUT, preload=_PRELOAD)
                 for lost_chunk, fut in lost:
                     if fut is not None and fut.done() and not fut.cancelled() and fut.exception() is None:
                         results += list(zip(lost_chunk, fut.result()))
