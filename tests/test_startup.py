@@ -194,3 +194,25 @@ def test_validate_as_the_program_ends_at_once_only_when_nothing_is_lost(tmp_path
     pre = "import atexit\natexit.register(lambda: sys.stderr.write('atexit'))\n"
     usual = bare_python(probe.format(pre=pre, argv=""), tmp_path, "rules")
     assert usual.returncode == 0 and usual.stderr == "atexit"
+
+
+def test_cache_files_of_the_wrong_shape_are_rebuilt_not_trusted(tmp_path):
+    """A cache file that loads but holds other data (overwritten by hand, another program, another layout) must
+    read as damaged: the same output and exit code as with a sound cache, never an internal error (KeyError from a
+    spec built out of the wrong dict)."""
+    import marshal
+
+    def run():
+        env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path))
+        env.pop("XLSHEET_NO_CACHE", None)
+        return subprocess.run([sys.executable, "-m", "xlsheet", "validate", str(EXAMPLES / "demo_2024.xlsx")],
+                              capture_output=True, text=True, env=env, cwd=ROOT)
+
+    sound = run()
+    files = [p for p in (tmp_path / "xlsheet").rglob("*") if p.is_file() and p.suffix == ".marshal"]
+    assert len(files) >= 3, files  # the parsed TOML, the built specs, the compiled patterns
+    for wrong in (marshal.dumps({"x": [1, 2]}), marshal.dumps(42), b""):
+        for p in files:
+            p.write_bytes(wrong)
+        again = run()
+        assert (again.returncode, again.stdout, again.stderr) == (sound.returncode, sound.stdout, sound.stderr)

@@ -14,7 +14,7 @@ import os
 import sys
 import zlib
 
-_VERSION = 1  # bump when the blob layout changes
+_VERSION = 2  # bump when the blob layout changes (2: the tag and CRC-32 of read_blob)
 
 
 def cache_dir() -> str | None:
@@ -54,11 +54,21 @@ def load(path: str) -> dict:
     return parsed
 
 
+#: What every blob starts with: a tag, then the CRC-32 of the marshal data after it.  A file that does not carry
+#: both — cut short, overwritten, or a marshal blob of other data that would load "fine" and then fail far from
+#: here (a wrong-shaped spec: KeyError in the loader) — reads as no blob, and is rebuilt.
+_MAGIC = b"xlsheet-cache\x01"
+
+
 def read_blob(blob: str):
-    """The data ``marshal`` stored at ``blob``, or None when there is none or it is damaged."""
+    """The data stored at ``blob`` by :func:`write_blob`, or None when there is none or it is damaged."""
     try:
         with open(blob, "rb") as fh:
-            return marshal.loads(fh.read())
+            raw = fh.read()
+        head = len(_MAGIC) + 4
+        if raw[:len(_MAGIC)] != _MAGIC or int.from_bytes(raw[len(_MAGIC):head], "little") != zlib.crc32(raw[head:]):
+            return None
+        return marshal.loads(raw[head:])
     except (OSError, EOFError, ValueError, TypeError):
         return None
 
@@ -74,7 +84,7 @@ def write_blob(blob: str, data) -> None:
     try:
         os.makedirs(os.path.dirname(blob), exist_ok=True)
         with open(tmp, "wb") as fh:
-            fh.write(payload)
+            fh.write(_MAGIC + zlib.crc32(payload).to_bytes(4, "little") + payload)
         os.replace(tmp, blob)  # atomic: a concurrent reader sees the old state or the whole blob
     except OSError:
         try:
