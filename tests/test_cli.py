@@ -110,7 +110,20 @@ def test_internal_errors_print_a_message_not_a_traceback(monkeypatch, capsys, ex
     monkeypatch.setattr(engine, "validate", boom)
     assert main(["validate", str(examples / "demo_2024.xlsx")]) == 3
     err = capsys.readouterr().err
-    assert "内部错误" in err and "Traceback" not in err
+    assert "内部错误" in err and "Traceback" not in err and "xlsheet --debug validate" in err
+    # --debug: the traceback for the IT person, and still exit code 3 (not Python's 1)
+    assert main(["--debug", "validate", str(examples / "demo_2024.xlsx")]) == 3
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "模拟故障" in err
+
+
+def test_paths_in_messages_are_named_in_full(capsys, examples, tmp_path):
+    # a folder typed with a trailing slash is named, not shown as “”; a missing roll-up input names its whole path
+    assert main(["validate", str(examples) + "/"]) == 2
+    assert f"“{examples.name}”是文件夹" in capsys.readouterr().err
+    missing = tmp_path / "没有这个文件夹"
+    assert main(["rollup", str(missing), "-o", str(tmp_path / "汇总.xlsx")]) == 2
+    assert f"找不到文件或文件夹：{missing}" in capsys.readouterr().err
 
 
 def test_run_keeps_the_macro_suffix(tmp_path):

@@ -58,7 +58,7 @@ def test_rollup_sums_and_statuses(batch, tmp_path):
     assert status.max_row >= 4 + len(batch.expected)
     rows = {r[1]: r for r in status.iter_rows(min_row=5, max_row=4 + len(batch.expected), values_only=True)}
     dup = next(n for n, s in batch.expected.items() if s == "duplicate")
-    assert rows[dup][4] == "重复，未计入" and rows[dup][7] == "否" and "内容完全相同" in rows[dup][8]
+    assert rows[dup][4] == "重复（未计入）" and rows[dup][7] == "否" and "内容完全相同" in rows[dup][8]
     assert set(roll.stock_keys) == {"t2.reg.valid", "t2.norm.valid"}
     ref = wb.defined_names["xs_t2_norm_valid"].attr_text.split("!")[1].replace("$", "")
     assert "存量数字" in wb["表二"][ref].comment.text

@@ -408,7 +408,7 @@ def preflight(path: str | os.PathLike, required: tuple[str, ...] = ("[Content_Ty
     names it in messages and is not opened).  Returns a :class:`Package`: the file's bytes and workbook.xml as
     parsed here, so that a reader need not read the file or parse workbook.xml again."""
     name = os.fspath(path)
-    shown = os.path.basename(name)
+    shown = os.path.basename(name.rstrip("/" + os.sep)) or name  # "examples/" names the folder, not ""
     if data is None:
         if not os.path.exists(name):
             raise InvalidWorkbookError(f"找不到文件：{name}")

@@ -127,10 +127,13 @@ def _run(args) -> int:
         print("已中断。", file=sys.stderr)
         return 130
     except Exception as exc:  # never a traceback for the clerk
-        if args.debug:
-            raise
-        print(f"内部错误：{type(exc).__name__}: {exc}。请把此信息和文件发给技术支持（加 --debug 可显示详细信息）。",
-              file=sys.stderr)
+        if args.debug:  # the traceback for the IT person; still exit code 3, as documented
+            import traceback
+
+            traceback.print_exc()
+            return 3
+        print(f"内部错误：{type(exc).__name__}: {exc}。请把此信息和文件发给技术支持"
+              "（在 xlsheet 后面加 --debug 可显示详细信息，如 xlsheet --debug validate 文件.xlsx）。", file=sys.stderr)
         return 3
 
 

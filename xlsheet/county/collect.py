@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from ..errors import XlsheetError
-from .units import Unit, display_name, os_reason
+from .units import Unit, display_name, display_path, os_reason
 
 SUFFIXES = (".xlsx", ".xlsm")
 CHECKED_SUFFIX = "_校验"  # xlsheet validate --write / run name their marked copy NAME_校验.xlsx
@@ -39,7 +39,7 @@ def collect(paths, output=None) -> list[Unit]:
     maybe_output: set[str] = set()  # files from folders that could be the output (the rest are certainly not)
     for p in map(Path, paths):
         if not p.exists():
-            raise XlsheetError(f"找不到文件或文件夹：{display_name(str(p)) if p.name else p}")
+            raise XlsheetError(f"找不到文件或文件夹：{display_path(str(p))}")
         if p.is_dir():
             base = str(p)
             prefix = "" if base == "." else os.path.join(base, "")  # str(p / name), without a Path per file

@@ -9,7 +9,7 @@ from ..record import Record
 
 #: Status code → the word on the 汇总情况 sheet.  Only ``passed`` (and ``errors`` with include_errors) is summed.
 STATUS = {"passed": "通过", "errors": "有错误", "unreadable": "无法读取", "mismatch": "年度或格式不符",
-          "duplicate": "重复，未计入", "skipped": "已跳过"}
+          "duplicate": "重复（未计入）", "skipped": "已跳过"}
 
 
 class Unit(Record):
@@ -52,21 +52,30 @@ class Unit(Record):
                 "warnings": self.warnings, "reason": self.reason, "summed": self.summed, "copies": list(self.copies)}
 
 
+def display_path(path: str) -> str:
+    """``path`` as given, as text a clerk can read (decoded as :func:`display_name` decodes a file name): an error
+    about a path names all of it, not only its last part."""
+    return _readable(path)
+
+
+def _readable(text: str) -> str:
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")
+
+
 def display_name(path: str) -> str:
     """The file name of ``path`` as text a clerk can read and a workbook can hold.  On Linux a name that is not valid
     UTF-8 arrives with surrogate escapes (``os.fsdecode``); names from Chinese Windows zips are usually GB18030."""
     import os
 
-    base = os.path.basename(path)
-    try:
-        base.encode("utf-8")
-        return base
-    except UnicodeEncodeError:
-        raw = base.encode("utf-8", "surrogateescape")
-    try:
-        return raw.decode("gb18030")
-    except UnicodeDecodeError:
-        return raw.decode("utf-8", "replace")
+    return _readable(os.path.basename(path))
 
 
 def os_reason(exc: OSError) -> str:
