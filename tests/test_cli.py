@@ -111,10 +111,12 @@ def test_internal_errors_print_a_message_not_a_traceback(monkeypatch, capsys, ex
     assert main(["validate", str(examples / "demo_2024.xlsx")]) == 3
     err = capsys.readouterr().err
     assert "内部错误" in err and "Traceback" not in err and "xlsheet --debug validate" in err
-    # --debug: the traceback for the IT person, and still exit code 3 (not Python's 1)
-    assert main(["--debug", "validate", str(examples / "demo_2024.xlsx")]) == 3
-    err = capsys.readouterr().err
-    assert "Traceback" in err and "模拟故障" in err
+    # --debug, before or after the command: the traceback for the IT person, and still exit code 3 (not Python's 1)
+    for argv in (["--debug", "validate", str(examples / "demo_2024.xlsx")],
+                 ["validate", "--debug", str(examples / "demo_2024.xlsx")]):
+        assert main(argv) == 3
+        err = capsys.readouterr().err
+        assert "Traceback" in err and "模拟故障" in err
 
 
 def test_paths_in_messages_are_named_in_full(capsys, examples, tmp_path):

@@ -51,6 +51,8 @@ def test_quick_args_know_validates_options_as_registered():
     parser = build_parser(["validate", "a.xlsx"])
     (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
     declared = {s: a for a in sub.choices["validate"]._actions for s in a.option_strings if s not in ("-h", "--help")}
+    debug = declared.pop("--debug")  # every command's, added by build_parser; quick_args knows it too
+    assert isinstance(debug, argparse._StoreTrueAction) and debug.dest == "debug" and debug.default == argparse.SUPPRESS
     assert set(declared) == set(SWITCHES) | set(VALUED)
     for option, action in declared.items():
         assert action.dest == (SWITCHES.get(option) or VALUED[option])

@@ -55,6 +55,8 @@ def build_parser(argv=None) -> "argparse.ArgumentParser":  # noqa: F821 (argpars
     with the full parser (a sub-command's help and errors do not mention the others, and the root's usage line
     names ``命令``, not the choices), and ``xlsheet validate`` does not build the other 60-odd arguments
     (≈ 5 ms).  Any other ``argv`` (help, errors about the command itself) gets the full parser."""
+    from argparse import SUPPRESS
+
     from .chinese import ChineseArgumentParser, finish
 
     p = ChineseArgumentParser(prog="xlsheet", description="政府信息公开工作年度报告：工作簿模板、校验、生成报告")
@@ -64,6 +66,10 @@ def build_parser(argv=None) -> "argparse.ArgumentParser":  # noqa: F821 (argpars
     for module, names in COMMANDS:
         if named is None or named in names:
             __import__(f"{__name__}.{module}", fromlist=["register"]).register(sub)  # not importlib: 0.3 ms more
+    for command in sub.choices.values():
+        # also after the command (`xlsheet validate --debug F`), where a user adds it on reading the internal-error
+        # message; SUPPRESS: not given there, the value before the command stands
+        command.add_argument("--debug", action="store_true", default=SUPPRESS, help="出现内部错误时显示技术细节")
     finish(p)  # Chinese placeholders and help for whatever the command modules left to argparse
     return p
 

@@ -88,7 +88,9 @@ def quick_args(argv):
         if arg in seen:
             return None
         seen.add(arg)
-        if arg in SWITCHES:
+        if arg == "--debug":  # every command also takes it after its name (cli.build_parser)
+            found["debug"] = True
+        elif arg in SWITCHES:
             found[SWITCHES[arg]] = True
         elif arg in VALUED:
             value = next(rest, None)
