@@ -213,3 +213,16 @@ def test_rules_columns_align_by_display_width(capsys):
         assert line.startswith(r.id + " ")  # at least one space after the longest id
         starts.add(width(line[:line.index(SEVERITY_LABEL[r.severity], len(r.id))]))
     assert len(starts) == 1  # the 级别 column starts at one display column on every line
+
+
+def test_help_headings_take_the_full_width_colon(capsys):
+    import re
+
+    import pytest
+
+    for argv in (["-h"], ["validate", "-h"], ["rollup", "-h"]):
+        with pytest.raises(SystemExit):
+            main(argv)
+        out = capsys.readouterr().out
+        assert "选项：" in out and out.startswith("用法：")
+        assert not re.search(r"(?m)^\S.*:$", out), out  # no heading left with argparse's ASCII colon

@@ -62,6 +62,11 @@ class ChineseHelpFormatter(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
 
+    def format_help(self):
+        # argparse ends each section heading ("选项", "位置参数", "命令") with an ASCII colon; Chinese takes "：", as
+        # the usage line already does.  Headings are the only unindented lines that end with a colon.
+        return re.sub(r"(?m)^(\S[^\n]*?):$", r"\1：", super().format_help())
+
 
 class ChineseArgumentParser(argparse.ArgumentParser):
     """An ArgumentParser whose help and errors are Chinese (sub-parsers inherit the class)."""
