@@ -305,9 +305,10 @@ def test_the_same_file_name_in_two_folders(template, tmp_path):
     assert "一组/a.xlsx" in roll.units[1].reason
 
 
-def test_rollup_messages_name_formats_in_chinese_and_explain_an_empty_or_stock_sum(examples, tmp_path, capsys):
+def test_rollup_messages_name_formats_in_chinese_and_explain_an_empty_or_stock_sum(examples, template, tmp_path,
+                                                                                   capsys):
     """Another year: the spec's Chinese format names (not v2021); nothing summed: one line saying why; stock
-    figures: why they need checking."""
+    figures summed over several units: why they need checking (one unit's are its own: no such note)."""
     folder = tmp_path / "units"
     folder.mkdir()
     shutil.copy(examples / "demo_2024.xlsx", folder / "本单位.xlsx")
@@ -317,7 +318,10 @@ def test_rollup_messages_name_formats_in_chinese_and_explain_an_empty_or_stock_s
     assert "没有可计入汇总的单位：1 个为其他年度或格式（可用 --year 指定年度）" in out
     assert main(["rollup", str(folder), "-o", str(tmp_path / "2024.xlsx")]) == 0
     out = capsys.readouterr().out
-    assert "没有可计入汇总的单位" not in out and "跨层级可能重复计算" in out
+    assert "没有可计入汇总的单位" not in out and "跨层级可能重复计算" not in out  # one unit: nothing counted twice
+    template.emit(folder / "另一单位.xlsx", agency="另一局")
+    assert main(["rollup", str(folder), "-o", str(tmp_path / "2024b.xlsx")]) == 0
+    assert "跨层级可能重复计算" in capsys.readouterr().out
 
 
 def test_worker_count_adds_a_worker_only_while_it_saves_more_than_it_costs():

@@ -200,7 +200,7 @@ class Tally:
                                      "请检查各单位该项是否填写了异常大的数字")
                 continue
             roll.values[f.key] = float(total) if isinstance(total, Decimal) else total
-            if f.stock:
+            if f.stock and group.units > 1:  # one unit's stock figure is its own: nothing counted twice to flag
                 roll.stock_keys.append(f.key)
         return roll
 
