@@ -201,6 +201,17 @@ def _parsed(parse, data: bytes):
     return found
 
 
+def _prove(zf, name: str, parse, proved: set[str]):
+    """Part ``name`` as ``parse`` reads it, added to ``proved``; None when it fails (damaged or hostile XML or zip
+    data: the main pass says so precisely, in part order)."""
+    try:
+        parsed = _parsed(parse, zf.read(name))
+    except Exception:
+        return None
+    proved.add(name)
+    return parsed
+
+
 def _worksheets(zf, names: set[str], pkg: Package, proved: set[str]) -> dict[str, str]:
     """part name → sheet name, for the worksheets workbook.xml points at (plus any part under xl/worksheets/).
     Fills ``pkg.book``.  workbook.xml and its relationships, once read and parsed here without error, are added
@@ -212,25 +223,21 @@ def _worksheets(zf, names: set[str], pkg: Package, proved: set[str]) -> dict[str
              if n.startswith("xl/worksheets/") and n.endswith(".xml") and len(n) > 18 and "/" not in n[14:]}
     if "xl/workbook.xml" not in names:
         return found
-    from .workbook.bookxml import parse_book, parse_rels
+    from .workbook.bookxml import parse_book, parse_rels, part_path
 
-    try:
-        book = _parsed(parse_book, zf.read("xl/workbook.xml"))
-    except Exception:  # damaged or hostile XML or zip data: the main pass says so precisely, in part order
+    book = _prove(zf, "xl/workbook.xml", parse_book, proved)
+    if book is None:
         return found
-    proved.add("xl/workbook.xml")
     pkg.book = book
     if "xl/_rels/workbook.xml.rels" not in names:
         return found
-    try:
-        rels = _parsed(parse_rels, zf.read("xl/_rels/workbook.xml.rels"))
-    except Exception:  # damaged or hostile XML or zip data: the main pass says so precisely, in part order
+    rels = _prove(zf, "xl/_rels/workbook.xml.rels", parse_rels, proved)
+    if rels is None:
         return found
-    proved.add("xl/_rels/workbook.xml.rels")
     targets = {}
     for rid, kind, target in rels:
         if kind.endswith(_WORKSHEET_REL):
-            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+            part = part_path(target)
             targets[rid] = part
             found.setdefault(part, posixpath.basename(part))
     for rid, sheet in book.ids:

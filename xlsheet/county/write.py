@@ -141,31 +141,21 @@ def _fill_cells(xml: str, fills: dict) -> str:
 
 
 def _parts(zin: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
-    """The package's {sheet name: zip member} and its defined names {name: (sheet, cell ref)} (single cells)."""
-    wb = zin.read("xl/workbook.xml").decode("utf-8")
-    rels = zin.read("xl/_rels/workbook.xml.rels").decode("utf-8")
-    targets = {}
-    for attrs in re.findall(r"<Relationship\b([^>]*)>", rels):
-        rid, target = re.search(r'\bId="([^"]+)"', attrs), re.search(r'\bTarget="([^"]+)"', attrs)
-        if rid and target:
-            path = target[1]
-            targets[rid[1]] = path.lstrip("/") if path.startswith("/") else "xl/" + path
-    sheets = {}
-    for attrs in re.findall(r"<sheet\b([^>]*)>", wb):
-        name, rid = re.search(r'\bname="([^"]*)"', attrs), re.search(r'\br:id="([^"]+)"', attrs)
-        if name and rid and rid[1] in targets:
-            sheets[_unescape(name[1])] = targets[rid[1]]
+    """The package's {sheet name: zip member} and its workbook-scoped defined names that name one cell
+    {name: (sheet, cell ref)}, read as any workbook is (:mod:`xlsheet.workbook.bookxml`, ``parse_ref``)."""
+    from ..workbook.bookxml import parse_book, parse_rels, part_path
+    from ..workbook.source import parse_ref
+
+    book = parse_book(zin.read("xl/workbook.xml"))
+    targets = {rid: part_path(target) for rid, _, target in parse_rels(zin.read("xl/_rels/workbook.xml.rels"))}
+    sheets = {name: targets[rid] for rid, name in book.ids if name is not None and rid in targets}
     defined = {}
-    for name, text in re.findall(r'<definedName name="([^"]+)"[^>]*>([^<]*)</definedName>', wb):
-        sheet, _, ref = _unescape(text).rpartition("!")
-        if sheet:
-            defined[name] = (sheet.strip("'"), ref.replace("$", ""))
+    for name, text in book.names.items():
+        cell = parse_ref(text)
+        if cell is not None:
+            sheet, row, col = cell
+            defined[name] = (sheet, f"{_column(col)}{row}")
     return sheets, defined
-
-
-def _unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'") \
-        .replace("&amp;", "&")
 
 
 class _Texts:

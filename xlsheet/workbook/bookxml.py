@@ -98,6 +98,14 @@ def parse_book(data: bytes) -> Book:
     return book
 
 
+def part_path(target: str) -> str:
+    """The zip member that a ``Target`` of workbook.xml's relationships names: absolute (``/xl/…``) or relative to
+    ``xl/``."""
+    import posixpath
+
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+
+
 def parse_rels(data: bytes) -> list[tuple[str | None, str, str]]:
     """Parse a relationships part; raises ``expat.ExpatError`` or :class:`DTDRefused`."""
     rels: list[tuple[str | None, str, str]] = []
