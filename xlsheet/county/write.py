@@ -17,8 +17,10 @@ import zipfile
 import zlib
 
 from ..fileio import atomic_write
+from ..report import column_letter
 from ..spec import spec_for_year
-from ..textsafe import ILLEGAL as _ILLEGAL, MAX_CELL_TEXT, as_cell_text, clean_text as _clean_cell
+from ..textsafe import ILLEGAL as _ILLEGAL, MAX_CELL_TEXT, as_cell_text
+from ..workbook.layout import document_title
 from . import template
 from .aggregate import Rollup
 from .check import STATUS_SHEET
@@ -43,10 +45,6 @@ def clean_text(value: str) -> tuple[str, int]:
     return _ESCAPE_LIKE.sub(r"_x005F_\1", text), n
 
 
-def _column(i: int) -> str:
-    return chr(64 + i) if i <= 26 else chr(64 + (i - 1) // 26) + chr(65 + (i - 1) % 26)
-
-
 class _Rows:
     """Serialises status rows as sheet XML (styles: the prototype row's style index per column)."""
 
@@ -56,7 +54,7 @@ class _Rows:
     def row(self, r: int, values) -> bytes:
         parts = [f'<row r="{r}">']
         for i, v in enumerate(values, start=1):
-            ref, s = f"{_column(i)}{r}", self.styles[i - 1] if i <= len(self.styles) else ""
+            ref, s = f"{column_letter(i)}{r}", self.styles[i - 1] if i <= len(self.styles) else ""
             style = f' s="{s}"' if s else ""
             if v is None or v == "":
                 parts.append(f'<c r="{ref}"{style}/>')
@@ -154,7 +152,7 @@ def _parts(zin: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, tuple[str, s
         cell = parse_ref(text)
         if cell is not None:
             sheet, row, col = cell
-            defined[name] = (sheet, f"{_column(col)}{row}")
+            defined[name] = (sheet, f"{column_letter(col)}{row}")
     return sheets, defined
 
 
@@ -219,7 +217,7 @@ def _stream_status(xml: str, w, roll: Rollup, extra_rows: list[list], head: dict
     styles = re.findall(r'<c r="[A-Z]+%d"(?: s="(\d+)")?' % FIRST_ROW, proto[0])
     rows = _Rows(styles)
     last = FIRST_ROW + len(roll.units) + (len(extra_rows) + 1 if extra_rows else 0)
-    top = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{_column(len(HEADERS))}{last}"/>',
+    top = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{column_letter(len(HEADERS))}{last}"/>',
                  xml[:proto.start()], count=1)
     w.write(_fill_cells(top, head).encode("utf-8"))
     r = FIRST_ROW
@@ -231,11 +229,6 @@ def _stream_status(xml: str, w, roll: Rollup, extra_rows: list[list], head: dict
         r += 1
         w.write(rows.row(r, values))
     w.write(xml[proto.end():].encode("utf-8"))
-
-
-def _title(agency: str, year: int) -> str:
-    """The document title, as :func:`xlsheet.workbook.build.build_workbook` gives it."""
-    return _clean_cell(f"{agency}{year}年{spec_for_year(year).title_suffix}")[:255]
 
 
 def prepare() -> None:
@@ -276,7 +269,7 @@ def write_rollup(roll: Rollup, output, *, overwrite: bool = False, meta=None, na
     cells.update({names.meta_name(f.key): merged[f.key] for f in spec.meta if f.key in merged})
     cells.update({names.text_name(f.key): narrative[f.key] for f in spec.narrative if f.key in narrative})
     head = {TITLE_CELL: heading, SUMMARY_CELL: summary, **({PROBLEMS_CELL: problems} if problems is not None else {})}
-    texts = _Texts(cells, _title(agency, roll.year), head)
+    texts = _Texts(cells, document_title(spec, agency, roll.year), head)
 
     def write(tmp: str) -> None:
         if not all(map(_fillable, cells.values())):

@@ -18,10 +18,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 
 from ..spec import Spec, Table, spec_for_year
-from ..textsafe import clean_text, set_cell, write_text_cell
+from ..textsafe import set_cell, write_text_cell
 from . import names, styles
 from .layout import (GRID_TOP, HINT_ROW, META_SHEET, META_TOP, STATUS_ROW, TEXT_SHEET, TEXT_TOP, TITLE_ROW,
-                     cell_ref, sheet_ref)
+                     cell_ref, document_title, sheet_ref)
 from .guide import add_guide_sheet, legend
 from .live import META_CHECK_COL, add_live_checks
 
@@ -235,6 +235,6 @@ def build_workbook(year: int, agency: str, *, variants=(), spec: Spec | None = N
     for name, value in ((names.FORMAT, spec.format), (names.REVISION, str(spec.revision)),
                         (names.VARIANTS, ",".join(sorted(variants)))):
         wb.defined_names[name] = DefinedName(name, attr_text=f'"{value}"')
-    wb.properties.title = clean_text(f"{agency}{year}年{spec.title_suffix}")[:255]
+    wb.properties.title = document_title(spec, agency, year)
     wb.properties.creator = "xlsheet"
     return wb

@@ -6,7 +6,8 @@ row ``GRID_TOP`` in column A.  Live check cells sit in hidden columns right of t
 from __future__ import annotations
 
 from ..report import column_letter
-from ..spec import Cell, Table
+from ..spec import Cell, Spec, Table
+from ..textsafe import clean_text
 
 TITLE_ROW = 1
 STATUS_ROW = 2
@@ -17,6 +18,12 @@ TEXT_TOP = 4  # first field row on 正文
 META_SHEET = "基本信息"
 TEXT_SHEET = "正文"
 RESULT_SHEET = "校验结果"
+
+
+def document_title(spec: Spec, agency: str, year: int) -> str:
+    """The workbook's title in its document properties: agency, year and the format's report title, cleaned, at
+    most 255 characters (Excel's limit)."""
+    return clean_text(f"{agency}{year}年{spec.title_suffix}")[:255]
 
 
 def cell_ref(cell: Cell) -> tuple[int, int]:
