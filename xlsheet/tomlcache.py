@@ -80,14 +80,22 @@ def write_blob(blob: str, data) -> None:
         payload = marshal.dumps(data)
     except ValueError:  # a value marshal cannot hold (TOML dates): no cache, parse each time
         return
-    tmp = f"{blob}.{os.getpid()}.tmp"
+    store(blob, _MAGIC + zlib.crc32(payload).to_bytes(4, "little") + payload)
+
+
+def store(path: str, data: bytes) -> bool:
+    """Write the cache file ``path`` atomically (a concurrent reader sees the old state or the whole file); False,
+    silently, when the folder cannot be written."""
+    tmp = f"{path}.{os.getpid()}.tmp"
     try:
-        os.makedirs(os.path.dirname(blob), exist_ok=True)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(tmp, "wb") as fh:
-            fh.write(_MAGIC + zlib.crc32(payload).to_bytes(4, "little") + payload)
-        os.replace(tmp, blob)  # atomic: a concurrent reader sees the old state or the whole blob
+            fh.write(data)
+        os.replace(tmp, path)
+        return True
     except OSError:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        return False

@@ -18,7 +18,7 @@ import hashlib
 import io
 import os
 
-from ..tomlcache import cache_dir
+from ..tomlcache import cache_dir, store
 from .check import ROLLUP_MARK, STATUS_SHEET
 
 KEEP = 16  # cached packages kept (≈ 30 KB each): every upgrade or edit of the package starts a new set
@@ -146,19 +146,8 @@ def blank_package(year: int, variants, stock_keys, problems: bool, *, cached: bo
 
 
 def _store(path: str, data: bytes) -> None:
-    tmp = f"{path}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)  # atomic: a concurrent roll-up reads the old state or the whole file
-    except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        return
-    _prune(os.path.dirname(path))
+    if store(path, data):  # atomic: a concurrent roll-up reads the old state or the whole file
+        _prune(os.path.dirname(path))
 
 
 def _prune(folder: str) -> None:
