@@ -17,10 +17,10 @@ def csrf_of(html: str) -> str:
     return m.group(1)
 
 
-def variant(dst: Path, agency: str, *, src: Path = DEMO, bump: int | None = None) -> Path:
+def variant(dst: Path, agency: str, *, src: Path = DEMO, bump: int | None = None, year: int | None = None) -> Path:
     """A copy of the clean demo workbook for another agency (name and sign-off changed: no errors, only the
     warnings that the narrative names another agency).  ``bump`` adds that many to some 表三 figures, which breaks
-    勾稽 rules: a workbook with errors of the same year."""
+    勾稽 rules: a workbook with errors of the same year.  ``year``: the report year cell set to it."""
     from openpyxl import load_workbook
 
     from xlsheet.workbook.reader import read
@@ -30,6 +30,9 @@ def variant(dst: Path, agency: str, *, src: Path = DEMO, bump: int | None = None
     for key in ("meta.agency", "meta.signoff_agency"):
         cell = loc[key]
         wb[cell.sheet].cell(cell.row, cell.col).value = agency
+    if year is not None:
+        cell = loc["meta.year"]
+        wb[cell.sheet].cell(cell.row, cell.col).value = year
     if bump:
         for key in ("t3.new.natural", "t3.new.total", "t3.next.natural", "t3.next.total",
                     "t3.total.natural", "t3.total.total"):

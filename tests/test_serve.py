@@ -449,6 +449,25 @@ def _docx_text(content: bytes, path) -> str:
     return "\n".join(parts)
 
 
+def test_rollup_page_says_why_nothing_was_summed_in_the_pages_terms(client, store, tmp_path):
+    """A year whose only submission has errors: the page says nothing was summed and why, with advice for the web
+    (not the command line's --include-errors), and the CLI's wording keeps its options."""
+    store.add_units(["空汇总甲局"])
+    unit = next(u for u in store.units() if u["name"] == "空汇总甲局")
+    upload(client, variant(tmp_path / "a.xlsx", "空汇总甲局", bump=3, year=2023),
+           action=f"/u/{unit['token']}/upload")
+    upload(client, variant(tmp_path / "b.xlsx", "空汇总甲局"), action=f"/u/{unit['token']}/upload")  # a clean 2024
+    login(client)
+    dash = client.get("/admin", params={"year": 2023}).text
+    r = client.post("/admin/rollup", data={"csrf": csrf_of(dash), "year": "2023", "agency": "某县"})
+    assert r.status_code == 200 and 'id="rollup-empty"' in r.text
+    assert "没有可计入汇总的单位：1 个有错误（请这些单位改正后重新上传）。汇总表中的数字为空白。" in r.text
+    assert "--include-errors" not in r.text
+
+    r = client.post("/admin/rollup", data={"csrf": csrf_of(dash), "year": "2024", "agency": "某县"})
+    assert r.status_code == 200 and "计入汇总" in r.text and 'id="rollup-empty"' not in r.text
+
+
 def test_county_fills_its_own_text_on_the_rollup_page_and_gets_its_docx(client, store, tmp_path):
     store.add_units(["本级信息甲局"])
     unit = next(u for u in store.units() if u["name"] == "本级信息甲局")

@@ -50,26 +50,30 @@ class Rollup(Record):
         c = Counter(u.status for u in self.units)
         return {s: c.get(s, 0) for s in STATUS}
 
-    def empty_reason(self) -> str | None:
-        """Why nothing at all was summed, with what to do (None when something was)."""
+    def empty_reason(self, cli: bool = True) -> str | None:
+        """Why nothing at all was summed, with what to do (None when something was).  ``cli``: the advice names
+        the command's options (--year, --include-errors); the web service's page, which has none, says what to
+        do there instead."""
         if self.summed:
             return None
         c = self.counts()
         why = []
         if c["mismatch"]:
-            why.append(f"{c['mismatch']} 个为其他年度或格式（可用 --year 指定年度）")
+            why.append(f"{c['mismatch']} 个为其他年度或格式" + ("（可用 --year 指定年度）" if cli else ""))
         if c["errors"]:
-            why.append(f"{c['errors']} 个有错误（改正后重新汇总，或加 --include-errors 一并汇总）")
+            why.append(f"{c['errors']} 个有错误" + ("（改正后重新汇总，或加 --include-errors 一并汇总）" if cli
+                                                 else "（请这些单位改正后重新上传）"))
         if c["unreadable"]:
             why.append(f"{c['unreadable']} 个无法读取")
         if c["duplicate"] or c["skipped"]:
             why.append(f"{c['duplicate'] + c['skipped']} 个为重复或已跳过")
         return "没有可计入汇总的单位：" + "；".join(why or ["没有通过校验的工作簿"])
 
-    def summary(self) -> dict:
+    def summary(self, cli: bool = True) -> dict:
         return {"output": str(self.output) if self.output else None, "year": self.year, "agency": self.agency,
                 "units": len(self.units), "summed": len(self.summed), **self.counts(),
                 "stock_cells_flagged": len(self.stock_keys), "problems": list(self.problems),
+                "empty": self.empty_reason(cli),
                 "unit_status": [u.status_row() for u in self.units]}
 
 

@@ -116,7 +116,7 @@ def _county(paths: list, out_dir: str, year: int, agency: str, meta: dict | None
     from .. import jobs
 
     outcome = jobs.county(paths, out_dir, year=year, agency=agency, meta=meta, narrative=narrative, draft=True)
-    return {"summary": outcome.rollup.summary(), "workbook": outcome.workbook.name,
+    return {"summary": outcome.rollup.summary(cli=False), "workbook": outcome.workbook.name,
             "docx": outcome.docx.name if outcome.docx else None, "refused": outcome.refused,
             "draft": outcome.draft.name if outcome.draft else None,
             "result": _summary(outcome.result, outcome.workbook.name)}
