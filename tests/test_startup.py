@@ -216,3 +216,19 @@ def test_cache_files_of_the_wrong_shape_are_rebuilt_not_trusted(tmp_path):
             p.write_bytes(wrong)
         again = run()
         assert (again.returncode, again.stdout, again.stderr) == (sound.returncode, sound.stdout, sound.stderr)
+
+
+def test_validate_as_the_program_skips_the_startup_module_only_without_write(tmp_path):
+    """A plain ``validate`` as the program imports neither openpyxl nor argparse, so it does not load
+    xlsheet._startup (numpy hidden from openpyxl, argparse's words); any other command line still does."""
+    demo = str(EXAMPLES / "demo_2024.xlsx")
+    probe = ("import atexit, sys\n"
+             "atexit.register(lambda: print('xlsheet._startup' in sys.modules, 'openpyxl' in sys.modules,\n"
+             "                              file=sys.stderr))\n"
+             "from xlsheet.cli import main\n"
+             "sys.exit(main())\n")
+    plain = bare_python(probe, tmp_path, "validate", demo)
+    assert plain.returncode == 0 and plain.stderr.strip() == "False False", plain.stderr
+    for argv in (["validate", demo, "--write", "-o", str(tmp_path / "out.xlsx")], ["rules"]):
+        other = bare_python(probe, tmp_path, *argv)
+        assert other.returncode == 0 and other.stderr.strip().startswith("True"), (argv, other.stderr)
