@@ -6,7 +6,7 @@ import sys
 
 
 def _cmd_validate(args) -> int:
-    from ..jobs import check
+    from ..validation.engine import check  # not xlsheet.jobs, which only forwards to it
 
     published = True if args.published else False if args.strict else None
     # Reading, validating and printing one workbook (bounded by xlsheet.safety's limits) makes many objects but no
