@@ -36,6 +36,9 @@ def _expand_terms(spec: Spec, templates, x: str) -> tuple[str, ...]:
     out = []
     for t in templates:
         t = t.replace("{x}", x)
+        if "@" not in t:  # a plain key (most terms): no split
+            out.append(t)
+            continue
         parts = t.split(".")
         if len(parts) == 3 and parts[1].startswith("@"):
             table = spec.table(parts[0])
