@@ -53,11 +53,12 @@ def test_a_damaged_blob_or_an_unwritable_cache_falls_back_to_parsing(tmp_path, m
 #: packages with xlsheet/workbook/zipparts.py; xml.etree and defusedxml ≈ 3 ms — workbook.xml is read with expat;
 #: typing ≈ 3 ms; xml.parsers.expat with its packages ≈ 0.5 ms — pyexpat, which it re-exports, is imported directly;
 #: xlsheet.jobs ≈ 0.3 ms — the command calls xlsheet.validation.engine.check; collections.abc ≈ 0.13 ms, once only
-#: for an annotation; xlsheet.labelkey ≈ 0.1 ms — needed only for a label that differs, none in the demo).
+#: for an annotation; xlsheet.labelkey ≈ 0.1 ms — needed only for a label that differs, none in the demo; the
+#: cross-year checks ≈ 0.1 ms — registered only when a previous year's workbook is given).
 OFF_THE_VALIDATE_PATH = ("openpyxl", "docx", "jinja2", "lxml", "inspect", "dataclasses", "tomllib", "json",
                          "concurrent.futures", "decimal", "pathlib", "importlib.util", "shutil", "zipfile",
                          "typing", "xml.etree.ElementTree", "defusedxml", "xml.parsers.expat", "xlsheet.jobs",
-                         "collections.abc", "xlsheet.labelkey")
+                         "collections.abc", "xlsheet.labelkey", "xlsheet.validation.checks_xyear")
 
 
 def bare_python(code: str, tmp_path, *args: str) -> subprocess.CompletedProcess:
