@@ -51,10 +51,14 @@ def test_a_damaged_blob_or_an_unwritable_cache_falls_back_to_parsing(tmp_path, m
 #: (decimal with numbers ≈ 1.5 ms: a workbook of whole numbers needs no Decimal; pathlib with fnmatch,
 #: urllib.parse and ipaddress ≈ 5 ms; zipfile with shutil, bz2, lzma, threading ≈ 4 ms — pre-flight reads plain
 #: packages with xlsheet/workbook/zipparts.py; xml.etree and defusedxml ≈ 3 ms — workbook.xml is read with expat;
-#: typing ≈ 3 ms).
+#: typing ≈ 3 ms; xml.parsers.expat with its packages ≈ 0.5 ms — pyexpat, which it re-exports, is imported directly;
+#: xlsheet.jobs ≈ 0.3 ms — the command calls xlsheet.validation.engine.check; collections.abc ≈ 0.13 ms, once only
+#: for an annotation; xlsheet.labelkey ≈ 0.1 ms — needed only for a label that differs, none in the demo; the
+#: cross-year checks ≈ 0.1 ms — registered only when a previous year's workbook is given).
 OFF_THE_VALIDATE_PATH = ("openpyxl", "docx", "jinja2", "lxml", "inspect", "dataclasses", "tomllib", "json",
                          "concurrent.futures", "decimal", "pathlib", "importlib.util", "shutil", "zipfile",
-                         "typing", "xml.etree.ElementTree", "defusedxml")
+                         "typing", "xml.etree.ElementTree", "defusedxml", "xml.parsers.expat", "xlsheet.jobs",
+                         "collections.abc", "xlsheet.labelkey", "xlsheet.validation.checks_xyear")
 
 
 def bare_python(code: str, tmp_path, *args: str) -> subprocess.CompletedProcess:
@@ -216,3 +220,39 @@ def test_cache_files_of_the_wrong_shape_are_rebuilt_not_trusted(tmp_path):
             p.write_bytes(wrong)
         again = run()
         assert (again.returncode, again.stdout, again.stderr) == (sound.returncode, sound.stdout, sound.stderr)
+
+
+def test_validate_as_the_program_skips_the_startup_module_only_without_write(tmp_path):
+    """A plain ``validate`` as the program imports neither openpyxl nor argparse, so it does not load
+    xlsheet._startup (numpy hidden from openpyxl, argparse's words); any other command line still does."""
+    demo = str(EXAMPLES / "demo_2024.xlsx")
+    probe = ("import atexit, sys\n"
+             "atexit.register(lambda: print('xlsheet._startup' in sys.modules, 'openpyxl' in sys.modules,\n"
+             "                              file=sys.stderr))\n"
+             "from xlsheet.cli import main\n"
+             "sys.exit(main())\n")
+    plain = bare_python(probe, tmp_path, "validate", demo)
+    assert plain.returncode == 0 and plain.stderr.strip() == "False False", plain.stderr
+    for argv in (["validate", demo, "--write", "-o", str(tmp_path / "out.xlsx")], ["rules"]):
+        other = bare_python(probe, tmp_path, *argv)
+        assert other.returncode == 0 and other.stderr.strip().startswith("True"), (argv, other.stderr)
+
+
+def test_validate_compiles_no_pattern_and_collects_no_garbage_once_the_caches_are_warm(tmp_path):
+    """With the per-user caches warm, ``xlsheet validate`` of the demo (as the program) runs no regular expression
+    compilation (every pattern on its path is a lazyre pattern, whose program comes from the cache: sre's compiler
+    is ≈ 0.1–0.5 ms a pattern) and no cyclic garbage collection once the command runs (it imports the reader and
+    the checks with the collector off)."""
+    probe = ("import atexit, gc, sys\n"
+             "from re import _compiler\n"
+             "compiled, collections = [], []\n"
+             "_compile = _compiler.compile\n"
+             "_compiler.compile = lambda p, flags=0: (compiled.append(p), _compile(p, flags))[1]\n"
+             "atexit.register(lambda: print(len(compiled), len(collections), compiled[:3], file=sys.stderr))\n"
+             "from xlsheet.cli import main\n"
+             "gc.callbacks.append(lambda phase, info: phase == 'start' and collections.append(info))\n"
+             "sys.exit(main())\n")
+    demo = str(EXAMPLES / "demo_2024.xlsx")
+    bare_python(probe, tmp_path, "validate", demo)  # fills the caches
+    proc = bare_python(probe, tmp_path, "validate", demo)
+    assert proc.returncode == 0 and proc.stderr.startswith("0 0 "), proc.stderr

@@ -20,16 +20,12 @@ HINT_WEB = "请改正后重新上传。"
 def check(source, previous=None, published: bool | None = None):
     """Read and validate ``source`` (a path or an already read :class:`~xlsheet.report.Report`); ``previous``
     (path or Report) adds the cross-year rules; ``published`` assesses blanks as a published report's zeros
-    (default: only for workbooks imported from a published report).  Returns the validation ``Result``."""
-    from .report import Report
-    from .validation.engine import validate
-    from .workbook.reader import read
+    (default: only for workbooks imported from a published report).  Returns the validation ``Result``.
+    Defined in :func:`xlsheet.validation.engine.check` (``xlsheet validate`` calls it there, without importing
+    this module)."""
+    from .validation.engine import check as _check
 
-    report = source if isinstance(source, Report) else read(source)
-    prev = None
-    if previous is not None:
-        prev = previous if isinstance(previous, Report) else read(previous)
-    return validate(report, previous=prev, published=published)
+    return _check(source, previous, published)
 
 
 def refusal(result, hint: str) -> str:

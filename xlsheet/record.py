@@ -13,7 +13,9 @@ imported 22 of them (a sixth of its own time).  A class here writes its ``__init
 * both: ``replace(**changes)``, a new object with some fields changed (``dataclasses.replace``).
 
 Subclasses that need no instance ``__dict__`` declare ``__slots__`` (a frozen one sets them with
-``object.__setattr__``).
+``object.__setattr__``).  A frozen class built by the hundred in every process may instead set its whole
+``__dict__`` at once, ``object.__setattr__(self, "__dict__", {…every field…})``: one such call costs as much as one
+per field (``xlsheet.spec.model.Cell``).
 """
 from __future__ import annotations
 

@@ -83,9 +83,6 @@ def main(argv=None) -> int:
     (:func:`xlsheet._startup.words_as_written`), and ``validate`` or ``rules`` end the process themselves
     (:func:`_end`).  A caller passing ``argv`` (tests, scripts) keeps its
     argparse and its process as they were."""
-    from .._startup import hide_numpy_from_openpyxl, words_as_written
-
-    hide_numpy_from_openpyxl()  # the whole process is ours: openpyxl need not load numpy (≈ 140 ms)
     _utf8_console()
     program = argv is None
     args = None
@@ -94,7 +91,12 @@ def main(argv=None) -> int:
 
         argv = sys.argv[1:]
         args = quick_args(argv)
-        if args is None:
+    # A plain ``validate`` without --write imports neither openpyxl nor argparse: it skips this module (≈ 0.1 ms)
+    if args is None or args.write:
+        from .._startup import hide_numpy_from_openpyxl, words_as_written
+
+        hide_numpy_from_openpyxl()  # the whole process is ours: openpyxl need not load numpy (≈ 140 ms)
+        if program and args is None:
             words_as_written()  # argparse without gettext's look-ups (≈ 1.7 ms)
     if args is None:
         args = build_parser(argv).parse_args(argv)

@@ -6,17 +6,18 @@ import sys
 
 
 def _cmd_validate(args) -> int:
-    from ..jobs import check
-
     published = True if args.published else False if args.strict else None
-    # Reading, validating and printing one workbook (bounded by xlsheet.safety's limits) makes many objects but no
-    # garbage cycles worth collecting; the cyclic collector's passes over everything just imported cost ~4 ms of
-    # the command's ~50.  Reference counting still frees everything; the collector is back on before --write, with
-    # what was made meanwhile counted as old (freeze + unfreeze: the oldest generation, left to a full collection)
-    # rather than as one huge young generation to scan at the next allocation.
+    # Importing the reader and the checks, reading, validating and printing one workbook (bounded by
+    # xlsheet.safety's limits) makes many objects but no garbage cycles worth collecting; the cyclic collector's
+    # passes over everything just imported cost ~4 ms of the command's ~50.  Reference counting still frees
+    # everything; the collector is back on before --write, with what was made meanwhile counted as old (freeze +
+    # unfreeze: the oldest generation, left to a full collection) rather than as one huge young generation to scan
+    # at the next allocation.
     collecting = gc.isenabled()
     gc.disable()
     try:
+        from ..validation.engine import check  # not xlsheet.jobs, which only forwards to it
+
         result = check(args.file, args.previous, published=published)
         if args.json:
             import json

