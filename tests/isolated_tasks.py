@@ -36,3 +36,20 @@ PARENT_MARK = None
 
 def parent_mark():
     return PARENT_MARK
+
+
+class Unpicklable(Exception):
+    """An exception pickle cannot rebuild in the parent (its __init__ needs two arguments)."""
+
+    def __init__(self, a, b):
+        super().__init__(a)
+
+
+def fail(kind):
+    if kind == "value":
+        raise ValueError("bad input")
+    raise Unpicklable("x", "y")
+
+
+def pid():
+    return os.getpid()

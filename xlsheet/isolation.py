@@ -8,17 +8,16 @@ so they do not inherit its memory or its threads (a web server's).  The one exce
 ``LimitedPool(fork_when_alone=True)`` forks the caller directly (≈ 5 ms instead of ≈ 0.2 s for a fresh
 interpreter that imports the checks) when, at that moment, it runs no other thread — forking a process with
 threads can copy a lock some thread holds — and the caller knows its memory is small (the roll-up, before any
-unit is checked).  Each worker runs with
+unit is checked); such workers are a :class:`xlsheet.forkpool.ForkPool`, which does not import
+``concurrent.futures`` or ``multiprocessing`` (≈ 35 ms of the roll-up's start-up).  Each worker runs with
 ``RLIMIT_AS`` = ``memory_mb`` and ``RLIMIT_CPU`` = ``cpu_seconds`` where the OS has them (POSIX), and a wall-clock
 ``timeout`` enforced by the parent on every OS.  :class:`LimitedPool` keeps ``jobs`` such workers alive for many
 calls and replaces a worker that died.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor, TimeoutError as FutureTimeout
-from concurrent.futures.process import BrokenProcessPool
+import sys
 
 DEFAULT_MEMORY_MB = 1024
 DEFAULT_CPU_SECONDS = 60
@@ -73,14 +72,34 @@ def _budgeted(cpu_seconds: int, fn, args):
     return fn(*args)
 
 
-def _context(fork_when_alone: bool = False):
+def _may_fork() -> bool:
+    """Whether forking this process is safe now: the OS forks (POSIX) and no other Python thread runs (without
+    the threading module imported, none can)."""
+    threading = sys.modules.get("threading")
+    return hasattr(os, "fork") and (threading is None or threading.active_count() == 1)
+
+
+def _context():
     # forkserver keeps start-up cheap on Linux; spawn is the portable fallback (Windows, macOS default).
-    import threading
+    import multiprocessing
 
     methods = multiprocessing.get_all_start_methods()
-    if fork_when_alone and "fork" in methods and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _failure(exc: Exception, timeout: float) -> IsolatedFailure | None:
+    """What ``exc`` from a task's future means: the wall clock ran out, a worker died (or a MemoryError under the
+    memory cap), or — None — the task's own exception.  The executor's classes are looked up only when it was
+    imported (a pool that never used it has none of its futures)."""
+    from .forkpool import Broken
+
+    futures = sys.modules.get("concurrent.futures")
+    process = sys.modules.get("concurrent.futures.process")
+    if isinstance(exc, TimeoutError) or (futures is not None and isinstance(exc, futures.TimeoutError)):
+        return IsolatedFailure(f"处理超时（超过 {timeout:g} 秒），已中止", "timeout")
+    if isinstance(exc, (Broken, MemoryError)) or (process is not None and isinstance(exc, process.BrokenProcessPool)):
+        return IsolatedFailure("处理该文件时工作进程异常退出（文件可能损坏、过大或含恶意内容）", "crash")
+    return None
 
 
 class LimitedPool:
@@ -98,24 +117,36 @@ class LimitedPool:
         self.memory_mb, self.cpu_seconds, self.timeout = memory_mb, cpu_seconds, timeout
         self._pool = None
 
-    def _executor(self) -> ProcessPoolExecutor:
+    def _executor(self):
         if self._pool is None:
-            context = _context(self.fork_when_alone)
+            limits = (self.memory_mb, self.cpu_seconds)
+            if self.fork_when_alone and _may_fork():
+                from .forkpool import ForkPool
+
+                self._pool = ForkPool(self.jobs, initializer=_limit, initargs=limits)
+                return self._pool
+            from concurrent.futures import ProcessPoolExecutor
+
+            context = _context()
             if self.preload and context.get_start_method() == "forkserver":
                 context.set_forkserver_preload(self.preload)
-            self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context,
-                                             initializer=_limit, initargs=(self.memory_mb, self.cpu_seconds))
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=_limit,
+                                             initargs=limits)
         return self._pool
 
     def _reset(self) -> None:
         pool, self._pool = self._pool, None
-        if pool is not None:
-            for proc in list(getattr(pool, "_processes", {}).values()):
-                try:
-                    proc.kill()  # a hung worker would otherwise keep shutdown() waiting
-                except OSError:
-                    pass
-            pool.shutdown(wait=True, cancel_futures=True)
+        if pool is None:
+            return
+        if hasattr(pool, "terminate"):  # a ForkPool
+            pool.terminate()
+            return
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            try:
+                proc.kill()  # a hung worker would otherwise keep shutdown() waiting
+            except OSError:
+                pass
+        pool.shutdown(wait=True, cancel_futures=True)
 
     def submit(self, fn, *args):
         """Schedule ``fn(*args)``; returns a future.  Use :meth:`result` to collect it with the limits applied."""
@@ -125,12 +156,12 @@ class LimitedPool:
         """The future's result, or :class:`IsolatedFailure` when its worker died or exceeded the wall clock."""
         try:
             return future.result(timeout=self.timeout)
-        except FutureTimeout:
+        except Exception as exc:
+            failure = _failure(exc, self.timeout)
+            if failure is None:
+                raise
             self._reset()
-            raise IsolatedFailure(f"处理超时（超过 {self.timeout:g} 秒），已中止", "timeout") from None
-        except (BrokenProcessPool, MemoryError):
-            self._reset()
-            raise IsolatedFailure("处理该文件时工作进程异常退出（文件可能损坏、过大或含恶意内容）", "crash") from None
+            raise failure from None
 
     def call(self, fn, *args):
         """Run ``fn(*args)`` in a worker and return its result (or raise :class:`IsolatedFailure`)."""
@@ -138,7 +169,7 @@ class LimitedPool:
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(wait=True)
+            self._pool.shutdown()  # waits for the workers (the executor's default: wait=True)
             self._pool = None
 
     def __enter__(self):
