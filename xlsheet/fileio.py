@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import gc
 import os
-import secrets
 import shutil
 import sys
 import time
@@ -31,7 +30,9 @@ STALE_SECONDS = 3600
 
 def temp_path(target: Path) -> Path:
     """A fresh, recognisable temporary name beside ``target`` (short: never longer than the target's name)."""
-    return target.with_name(f"{TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}{target.suffix[:16]}")
+    # os.urandom(4).hex() is what secrets.token_hex(4) returns; importing secrets (with random, bisect, hashlib)
+    # cost the roll-up ≈ 2.5 ms (-X importtime) for these eight characters
+    return target.with_name(f"{TMP_PREFIX}{os.getpid()}-{os.urandom(4).hex()}{target.suffix[:16]}")
 
 
 def sweep_stale(folder: Path, max_age: float = STALE_SECONDS) -> int:
