@@ -5,9 +5,10 @@ from tests.test_startup import bare_python
 
 #: Modules ``xlsheet rollup`` must not import (medians of 30 interleaved ``python -c "import …"`` runs, after re):
 #: concurrent.futures with logging and traceback ≈ 16 ms and multiprocessing with socket ≈ 20 ms — the workers are
-#: forked by xlsheet/forkpool.py —; secrets with random ≈ 2.5 ms (-X importtime) for a temporary file's name.
+#: forked by xlsheet/forkpool.py —; secrets with random ≈ 2.5 ms (-X importtime) for a temporary file's name;
+#: pickle.py ≈ 2 ms around the C pickler that forkpool uses.
 OFF_THE_ROLLUP_PATH = ("concurrent.futures", "multiprocessing", "logging", "socket", "traceback", "secrets",
-                       "random", "tempfile")
+                       "random", "tempfile", "pickle")
 
 
 def test_the_rollup_as_the_program_keeps_heavy_modules_off_its_path(tmp_path):

@@ -4,7 +4,7 @@
 Why not ``concurrent.futures.ProcessPoolExecutor`` on a fork context, as before: importing it costs ≈ 35 ms
 (concurrent.futures with logging and traceback ≈ 16 ms, multiprocessing with socket and its reduction helpers
 ≈ 20 ms; medians of 30 interleaved ``python -c "import …"`` runs), a fifth of a 1-unit roll-up; this module
-imports only os, pickle, select and struct.
+imports only os, the C pickler, select and struct.
 
 Contract — that of the executor as LimitedPool uses it: :meth:`ForkPool.submit` returns a :class:`Future`;
 ``future.result(timeout)`` returns the task's result or re-raises its exception (also one raised while pickling
@@ -18,11 +18,15 @@ caller's after its task loop (it leaves with ``os._exit``).
 from __future__ import annotations
 
 import os
-import pickle
 import select
 import struct
 import sys
 import time
+
+try:  # the C pickler itself: pickle.py around it costs ≈ 2 ms more to import (-X importtime), for names unused here
+    from _pickle import dumps, loads
+except ImportError:  # an interpreter without the accelerator
+    from pickle import dumps, loads
 
 _HEAD = struct.Struct("<Q")  # message length
 _PARENT_FDS: set[int] = set()  # every pool's parent-side pipe ends: a new worker closes them (see _start)
@@ -97,14 +101,14 @@ def _serve(tasks: int, results: int, initializer, initargs) -> None:
         if data is None:
             return
         try:
-            fn, args = pickle.loads(data)
+            fn, args = loads(data)
             out = (True, fn(*args))
         except BaseException as exc:  # the caller gets the task's exception, as from the executor
             out = (False, exc)
         try:
-            payload = pickle.dumps(out, pickle.HIGHEST_PROTOCOL)
+            payload = dumps(out)
         except BaseException as exc:  # an unpicklable result, or no memory left to pickle it
-            payload = pickle.dumps((False, exc), pickle.HIGHEST_PROTOCOL)
+            payload = dumps((False, exc))
         _write(results, payload)
 
 
@@ -120,7 +124,7 @@ class ForkPool:
     def submit(self, fn, *args) -> Future:
         if self._broken:
             raise Broken("the pool is broken")
-        future = Future(self, pickle.dumps((fn, args), pickle.HIGHEST_PROTOCOL))
+        future = Future(self, dumps((fn, args)))
         self._queue.append(future)
         if not self._workers:
             for _ in range(self.jobs):
@@ -183,7 +187,7 @@ class ForkPool:
                 worker = busy[fd]
                 try:
                     data = _read(fd)
-                    ok, value = pickle.loads(data) if data is not None else (None, None)
+                    ok, value = loads(data) if data is not None else (None, None)
                 except Exception:  # a result that cannot be read back is a worker that failed
                     data = None
                 if data is None:
