@@ -92,3 +92,13 @@ def test_forked_workers_import_neither_concurrent_futures_nor_multiprocessing():
                           env=dict(os.environ, PYTHONPATH=os.pathsep.join([root] + [p for p in sys.path if p])))
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+def test_closing_does_not_wait_for_a_task_nobody_can_collect():
+    import time
+
+    pool = forked(1, timeout=60)
+    pool.submit(t.sleep, 30)  # e.g. the caller stopped early (an exception, Ctrl-C) with a chunk in flight
+    start = time.monotonic()
+    pool.close()
+    assert time.monotonic() - start < 5

@@ -133,16 +133,21 @@ class ForkPool:
         return future
 
     def _start(self) -> _Worker:
-        task_r, task_w = os.pipe()
-        result_r, result_w = os.pipe()
         for stream in (sys.stdout, sys.stderr):  # or the worker's copy of a buffered line could be printed twice
             try:
                 stream.flush()
             except (AttributeError, ValueError, OSError):
                 pass
-        pid = os.fork()
+        task_r, task_w = os.pipe()
+        result_r, result_w = os.pipe()
+        code = 1
+        try:
+            pid = os.fork()
+        except OSError:  # no process to be had (a limit on processes): the caller sees the error
+            for fd in (task_r, task_w, result_r, result_w):
+                os.close(fd)
+            raise
         if pid == 0:  # the worker: never returns into the caller's code
-            code = 1
             try:
                 for fd in _PARENT_FDS | {task_w, result_r}:  # or a worker would keep another's pipe open
                     os.close(fd)
@@ -207,21 +212,21 @@ class ForkPool:
 
     def terminate(self) -> None:
         """Kill every worker at once (a hung one would never read the end of its pipe) and reap them."""
-        for worker in self._workers:
-            try:
-                os.kill(worker.pid, 9)  # SIGKILL (9 on every POSIX system; the signal module costs an import)
-            except OSError:
-                pass
-        self.shutdown()
+        self.shutdown(kill=True)
 
-    def shutdown(self) -> None:
-        """Close the pipes (an idle worker then leaves) and reap the workers; a worker still in a task finishes
-        it first, as the executor's ``shutdown(wait=True)`` waits for running tasks."""
+    def shutdown(self, kill: bool = False) -> None:
+        """Close the pipes (an idle worker then leaves), kill the workers still in a task — nobody can read their
+        results any more, and a hung one would never leave — or all of them (``kill``), and reap them all."""
         workers, self._workers = self._workers, []
         for worker in workers:
             for fd in (worker.tasks, worker.results):
                 _PARENT_FDS.discard(fd)
                 os.close(fd)
+            if worker.future is not None or kill:
+                try:
+                    os.kill(worker.pid, 9)  # SIGKILL (9 on every POSIX system; the signal module costs an import)
+                except OSError:
+                    pass
             if worker.future is not None:
                 worker.future._finish(error=Broken("the pool is closed"))
         for future in self._queue:

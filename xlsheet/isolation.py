@@ -169,7 +169,9 @@ class LimitedPool:
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown()  # waits for the workers (the executor's default: wait=True)
+            # the executor waits for running tasks (its default, wait=True); a ForkPool kills a worker still in one,
+            # whose result nobody can collect any more
+            self._pool.shutdown()
             self._pool = None
 
     def __enter__(self):
