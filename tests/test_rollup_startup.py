@@ -6,9 +6,9 @@ from tests.test_startup import bare_python
 #: Modules ``xlsheet rollup`` must not import (medians of 30 interleaved ``python -c "import …"`` runs, after re):
 #: concurrent.futures with logging and traceback ≈ 16 ms and multiprocessing with socket ≈ 20 ms — the workers are
 #: forked by xlsheet/forkpool.py —; secrets with random ≈ 2.5 ms (-X importtime) for a temporary file's name;
-#: pickle.py ≈ 2 ms around the C pickler that forkpool uses.
+#: pickle.py ≈ 2 ms around the C pickler that forkpool uses; heapq ≈ 1 ms for the most common year.
 OFF_THE_ROLLUP_PATH = ("concurrent.futures", "multiprocessing", "logging", "socket", "traceback", "secrets",
-                       "random", "tempfile", "pickle")
+                       "random", "tempfile", "pickle", "heapq")
 
 
 def test_the_rollup_as_the_program_keeps_heavy_modules_off_its_path(tmp_path):
@@ -21,3 +21,17 @@ def test_the_rollup_as_the_program_keeps_heavy_modules_off_its_path(tmp_path):
     for _ in range(2):  # the first run builds the cached blank workbook (openpyxl imports what it needs)
         proc = bare_python(code, tmp_path, *args)
     assert proc.stdout.strip() == "0 []", (proc.stdout, proc.stderr)
+
+
+def test_the_default_year_is_the_most_common_and_the_first_of_a_tie():
+    from xlsheet.county import Tally, Unit
+
+    def tally(years):
+        t = Tally("汇总")
+        for i, year in enumerate(years):
+            t.add(Unit(path=f"u{i}", name=f"u{i}.xlsx", status="errors", year=year, digest=f"d{i}"))
+        return t.default_year()
+
+    assert tally([]) is None and tally([None]) is None
+    assert tally([2023, 2024, 2024]) == 2024 and tally([2024, 2023, 2023, None, None, None]) == 2023
+    assert tally([2023, 2024, 2024, 2023]) == 2023 and tally([2024, 2023, 2023, 2024]) == 2024

@@ -180,7 +180,9 @@ class Tally:
         unit.values = None  # summed (or not summable): the figures are no longer needed
 
     def default_year(self) -> int | None:
-        return self.years.most_common(1)[0][0] if self.years else None
+        # the first of the most common years: what most_common(1) gives (heapq.nlargest with n=1 is this max over
+        # the counts in insertion order), without importing heapq (≈ 1 ms, -X importtime)
+        return max(self.years, key=self.years.__getitem__) if self.years else None
 
     def finish(self, year: int) -> Rollup:
         spec = spec_for_year(year)
