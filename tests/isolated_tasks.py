@@ -48,6 +48,8 @@ class Unpicklable(Exception):
 def fail(kind):
     if kind == "value":
         raise ValueError("bad input")
+    if kind == "timeout":
+        raise TimeoutError("the task's own")
     raise Unpicklable("x", "y")
 
 

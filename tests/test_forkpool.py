@@ -35,6 +35,8 @@ def test_the_task_exception_is_the_callers_and_the_pool_goes_on():
     with forked(1) as pool:
         with pytest.raises(ValueError, match="bad input"):
             pool.call(t.fail, "value")
+        with pytest.raises(TimeoutError, match="the task's own"):  # not the wall clock: the pool goes on as is
+            pool.call(t.fail, "timeout")
         assert pool.call(t.square, 5) == 25
         with pytest.raises(IsolatedFailure) as exc:  # cannot be rebuilt here: as if the worker had died
             pool.call(t.fail, "unpicklable")

@@ -8,7 +8,7 @@ Why not ``concurrent.futures.ProcessPoolExecutor`` on a fork context, as before:
 
 Contract — that of the executor as LimitedPool uses it: :meth:`ForkPool.submit` returns a :class:`Future`;
 ``future.result(timeout)`` returns the task's result or re-raises its exception (also one raised while pickling
-the result, e.g. a MemoryError under the worker's memory cap), and raises ``TimeoutError`` when ``timeout``
+the result, e.g. a MemoryError under the worker's memory cap), and raises :class:`Timeout` when ``timeout``
 seconds pass first; when a worker dies (native crash, CPU limit, killed), every unfinished task of the pool fails
 with :class:`Broken` and the pool takes no more tasks (the caller starts a new one).  ``initializer(*initargs)``
 runs in each worker before its first task.  For a single-threaded caller only (the roll-up's parent): tasks are
@@ -34,6 +34,10 @@ _PARENT_FDS: set[int] = set()  # every pool's parent-side pipe ends: a new worke
 
 class Broken(Exception):
     """A worker of the pool died, so the pool's unfinished tasks are lost."""
+
+
+class Timeout(TimeoutError):
+    """The result did not come in time (the pool's own, never a task's TimeoutError passed back)."""
 
 
 class Future:
@@ -172,7 +176,7 @@ class ForkPool:
                     pass
 
     def _wait(self, future: Future, timeout: float | None) -> None:
-        """Hand out tasks and collect results until ``future`` is done; TimeoutError after ``timeout`` seconds."""
+        """Hand out tasks and collect results until ``future`` is done; :class:`Timeout` after ``timeout`` seconds."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while not future._done:
             busy = {w.results: w for w in self._workers if w.future is not None}
@@ -186,7 +190,7 @@ class ForkPool:
             ready = poll.poll(None if left is None else left * 1000)
             if not ready:
                 if left == 0.0:
-                    raise TimeoutError
+                    raise Timeout
                 continue
             for fd, _ in ready:
                 worker = busy[fd]

@@ -87,17 +87,22 @@ def _context():
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def _failure(exc: Exception, timeout: float) -> IsolatedFailure | None:
-    """What ``exc`` from a task's future means: the wall clock ran out, a worker died (or a MemoryError under the
-    memory cap), or — None — the task's own exception.  The executor's classes are looked up only when it was
-    imported (a pool that never used it has none of its futures)."""
-    from .forkpool import Broken
+def _failure(future, exc: Exception, timeout: float) -> IsolatedFailure | None:
+    """What ``exc`` from ``future`` means: the wall clock ran out, a worker died (or a MemoryError under the memory
+    cap), or — None — the task's own exception.  Each pool's own classes tell (the executor's are imported already
+    when it made ``future``)."""
+    from . import forkpool
 
-    futures = sys.modules.get("concurrent.futures")
-    process = sys.modules.get("concurrent.futures.process")
-    if isinstance(exc, TimeoutError) or (futures is not None and isinstance(exc, futures.TimeoutError)):
+    if isinstance(future, forkpool.Future):
+        timed_out, died = isinstance(exc, forkpool.Timeout), isinstance(exc, (forkpool.Broken, MemoryError))
+    else:
+        from concurrent.futures import TimeoutError as FutureTimeout
+        from concurrent.futures.process import BrokenProcessPool
+
+        timed_out, died = isinstance(exc, FutureTimeout), isinstance(exc, (BrokenProcessPool, MemoryError))
+    if timed_out:
         return IsolatedFailure(f"处理超时（超过 {timeout:g} 秒），已中止", "timeout")
-    if isinstance(exc, (Broken, MemoryError)) or (process is not None and isinstance(exc, process.BrokenProcessPool)):
+    if died:
         return IsolatedFailure("处理该文件时工作进程异常退出（文件可能损坏、过大或含恶意内容）", "crash")
     return None
 
@@ -157,7 +162,7 @@ class LimitedPool:
         try:
             return future.result(timeout=self.timeout)
         except Exception as exc:
-            failure = _failure(exc, self.timeout)
+            failure = _failure(future, exc, self.timeout)
             if failure is None:
                 raise
             self._reset()
