@@ -222,6 +222,15 @@ class Spec(FrozenRecord):
         return list(self.cached("fields_for", key, lambda: tuple(f for f in self.fields.values()
                                                                  if f.variant is None or f.variant in key)))
 
+    def label_cells(self, variants=frozenset()) -> dict[str, tuple]:
+        """Per table key, its label cells in a workbook with these variants: (row, column, Cell) in the table's grid
+        (from its anchor), in row order — what the reader reads and the label check compares.  Cached; do not
+        mutate."""
+        key = frozenset(variants)
+        return self.cached("label_cells", key, lambda: {
+            t.key: tuple((c.row, c.col, c) for row in t.rows_for(key) for c in row.cells if not c.is_input)
+            for t in self.tables})
+
     def cached(self, name: str, key, build):
         """``build()``, computed once per (``name``, ``key``) for this spec object and kept with it.
 

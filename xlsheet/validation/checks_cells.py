@@ -126,18 +126,16 @@ def normalised(rule, ctx):
                               note=v.note)
 
 
-def _offsets(spec, variants):
-    """Per table with inputs, its inputs (key, row and column in the table's grid); and per table the label
-    cells (grid row, column, Cell) of the rows printed for ``variants`` — once per spec (see Spec.cached)."""
+def _input_offsets(spec, variants):
+    """Per table with inputs, its inputs (key, row and column in the table's grid) — once per spec (see
+    Spec.cached)."""
     def build():
         inputs: dict[str, list] = {}
         for f in spec.fields_for(variants):
             inputs.setdefault(f.table, []).append((f.key, f.cell.row, f.cell.col))
-        label_cells = {t.key: tuple((c.row, c.col, c) for row in t.rows_for(variants) for c in row.cells
-                                    if not c.is_input) for t in spec.tables}
-        return {k: tuple(v) for k, v in inputs.items()}, label_cells
+        return {k: tuple(v) for k, v in inputs.items()}
 
-    return spec.cached("cell_offsets", frozenset(variants), build)
+    return spec.cached("input_offsets", frozenset(variants), build)
 
 
 def _moved_tables(report) -> set[str]:
@@ -145,7 +143,7 @@ def _moved_tables(report) -> set[str]:
     inserted) — one pass over the inputs of each anchored table, up to the first moved one."""
     moved = set()
     locations = report.locations
-    for table, inputs in _offsets(report.spec, report.variants)[0].items():
+    for table, inputs in _input_offsets(report.spec, report.variants).items():
         anchor = locations.get(f"anchor.{table}")
         if anchor is None:
             continue
@@ -176,7 +174,7 @@ def labels(rule, ctx):
     r = ctx.report
     moved = _moved(ctx)
     year = r.year
-    label_cells = _offsets(r.spec, r.variants)[1]
+    label_cells = r.spec.label_cells(r.variants)
     found_labels = r.labels
     for table in r.spec.tables:
         anchor = r.locations.get(f"anchor.{table.key}")

@@ -60,9 +60,9 @@ def _plan(spec, variants: frozenset[str]):
         narrative = tuple((f.key, names.text_name(f.key), f"正文·{f.label}", f"text.{f.key}", f.optional)
                           for f in spec.narrative)
         inputs = tuple((f, names.input_name(f.key)) for f in spec.fields_for(variants))
+        label_cells = spec.label_cells(variants)
         tables = tuple((names.anchor_name(t.key), f"anchor.{t.key}",
-                        tuple(((t.key, c.row, c.col), c.row, c.col)
-                              for row in t.rows_for(variants) for c in row.cells if not c.is_input))
+                        tuple(((t.key, row, col), row, col) for row, col, _ in label_cells[t.key]))
                        for t in spec.tables)
         return meta, narrative, inputs, tables
 
