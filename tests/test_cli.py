@@ -226,3 +226,26 @@ def test_help_headings_take_the_full_width_colon(capsys):
         out = capsys.readouterr().out
         assert "选项：" in out and out.startswith("用法：")
         assert not re.search(r"(?m)^\S.*:$", out), out  # no heading left with argparse's ASCII colon
+
+
+def test_an_interrupt_ends_quietly_and_a_second_one_cannot_break_the_message(capsys):
+    """Ctrl-C: 已中断。 and exit 130; from then on SIGINT is ignored, so a second one (GNU timeout sends SIGINT to
+    the process and to its group) cannot interrupt the message with a traceback."""
+    import signal
+
+    from xlsheet.cli import _run
+
+    class Args:  # a command that is interrupted
+        debug = False
+
+        @staticmethod
+        def func(args):
+            raise KeyboardInterrupt
+
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        assert _run(Args()) == 130
+        assert capsys.readouterr().err == "已中断。\n"
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)

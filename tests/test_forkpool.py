@@ -104,3 +104,16 @@ def test_closing_does_not_wait_for_a_task_nobody_can_collect():
     start = time.monotonic()
     pool.close()
     assert time.monotonic() - start < 5
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="/proc: Linux")
+def test_a_worker_does_not_hold_the_callers_stdout():
+    """Were the caller killed, a worker still blocked would keep the caller's stdout open, and whoever reads the
+    caller's output (`| tee`, a subprocess pipe) would wait for it too: a worker's stdout is /dev/null."""
+    code = ("import sys\nfrom tests import isolated_tasks as t\nfrom xlsheet.isolation import LimitedPool\n"
+            "with LimitedPool(1, fork_when_alone=True) as pool:\n"
+            "    print(pool.call(t.stdout_target))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "/dev/null\n"  # the worker's print went nowhere; the caller's own print came through

@@ -263,8 +263,6 @@ def test_a_unit_that_crashes_its_worker_is_a_status_row(template, tmp_path):
 
 def test_unreadable_files_and_folders_are_named_in_chinese(template, tmp_path, capsys, monkeypatch):
     """Permission errors are simulated (the suite may run as root, who reads everything)."""
-    import builtins
-
     import importlib
 
     from xlsheet.county import check_unit
@@ -274,16 +272,16 @@ def test_unreadable_files_and_folders_are_named_in_chinese(template, tmp_path, c
     folder = tmp_path / "units"
     folder.mkdir()
     template.emit(folder / "b.xlsx", agency="乙局")
-    real_open = builtins.open
+    real_open = os.open  # the unit's file is opened with os.open (non-blocking, see safety.read_file)
 
     def guarded_open(file, *args, **kwargs):
         if str(file).endswith("b.xlsx"):
             raise PermissionError(13, "Permission denied", str(file))
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(builtins, "open", guarded_open)
+    monkeypatch.setattr(os, "open", guarded_open)
     unit = check_unit(str(folder / "b.xlsx"))
-    monkeypatch.setattr(builtins, "open", real_open)
+    monkeypatch.setattr(os, "open", real_open)
     assert unit.status == "unreadable" and unit.reason == "无法读取文件：没有读取权限"
 
     def denied(path):
@@ -486,3 +484,37 @@ def test_the_writer_is_prepared_once_while_the_workers_check(tmp_path, monkeypat
     assert events == ["prepare", 1, 2, 3]
     k = template.key(2024, (), (), False)
     assert template.cache_path(k) == template.cache_path(k) and template._DIGEST
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes and symbolic links: POSIX")
+def test_pipes_and_link_loops_are_units_that_cannot_be_read_not_a_hang_or_a_refused_folder(template, tmp_path,
+                                                                                           capsys):
+    """A named pipe called x.xlsx would block a plain open() until someone writes to it (a worker then waited out
+    its 90 s wall clock, twice); a link to itself made listing the folder fail (ELOOP) and refused every unit.
+    Both are now one unreadable unit each, at once, and the others are summed; given directly, each is a clear
+    refusal (exit 2)."""
+    import time
+
+    folder = tmp_path / "units"
+    folder.mkdir()
+    template.emit(folder / "a.xlsx", agency="甲局")
+    os.mkfifo(folder / "pipe.xlsx")
+    os.symlink("self.xlsx", folder / "self.xlsx")
+    os.symlink("loop_b.xlsx", folder / "loop_a.xlsx")
+    os.symlink("loop_a.xlsx", folder / "loop_b.xlsx")
+    start = time.monotonic()
+    assert main(["rollup", str(folder), "-o", str(tmp_path / "t.xlsx"), "--json", "--jobs", "2"]) == 0
+    assert time.monotonic() - start < 30  # the wall clock per unit is 90 s: nothing waited on the pipe
+    summary = json.loads(capsys.readouterr().out)
+    rows = {u["name"]: u for u in summary["unit_status"]}
+    assert summary["summed"] == 1 and rows["a.xlsx"]["status"] == "passed"
+    assert rows["pipe.xlsx"]["status"] == "unreadable" and "不是普通文件" in rows["pipe.xlsx"]["reason"]
+    for name in ("self.xlsx", "loop_a.xlsx", "loop_b.xlsx"):
+        assert rows[name]["status"] == "unreadable" and "形成循环" in rows[name]["reason"], rows[name]
+
+    assert main(["validate", str(folder / "pipe.xlsx")]) == 2
+    assert "不是普通文件" in capsys.readouterr().err
+    assert main(["validate", str(folder / "self.xlsx")]) == 2
+    assert "形成循环" in capsys.readouterr().err
+    assert main(["rollup", str(folder / "self.xlsx"), "-o", str(tmp_path / "u.xlsx")]) == 2
+    assert "形成循环" in capsys.readouterr().err

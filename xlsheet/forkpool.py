@@ -155,6 +155,11 @@ class ForkPool:
             try:
                 for fd in _PARENT_FDS | {task_w, result_r}:  # or a worker would keep another's pipe open
                     os.close(fd)
+                # results go through the pipe; a worker holding the caller's stdout would keep whoever reads the
+                # caller's output (`| tee`, a subprocess pipe) waiting for the worker too, were the caller killed
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, 1)
+                os.close(devnull)
                 _serve(task_r, result_w, self.initializer, self.initargs)
                 code = 0
             finally:

@@ -410,6 +410,29 @@ def _remember(key: tuple[int, int], data: bytes, cells: int | None) -> None:
         _PASSED[key] = (data, cells)
 
 
+def read_file(name: str, shown: str | None = None, kind: str = "Excel 工作簿") -> bytes:
+    """The bytes of file ``name`` (``shown``: its name in messages), refused with :class:`InvalidWorkbookError`
+    unless it is a regular file of 1 byte to ``MAX_FILE``.  Opened without waiting (``O_NONBLOCK``) and its type
+    checked on the open descriptor: a named pipe called ``x.xlsx`` would otherwise block the reader until someone
+    writes to it (a roll-up's worker then waits out its wall clock), and a check of the path before opening it
+    could be raced.  OSError (missing, no permission, a loop of links) is the caller's to word."""
+    import stat
+
+    shown = shown or os.path.basename(name)
+    fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with open(fd, "rb") as fh:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise InvalidWorkbookError(f"“{shown}”不是普通文件（可能是管道、设备或文件夹），不是{kind}")
+        data = fh.read(MAX_FILE + 1)
+    if not data:
+        raise InvalidWorkbookError(f"“{shown}”是空文件（0 字节）")
+    if len(data) > MAX_FILE:
+        size = max(len(data), info.st_size)  # the size it has, not what was read of it
+        raise InvalidWorkbookError(f"“{shown}”过大（{size // 1024 // 1024} MB），年报{kind}不应超过 20 MB")
+    return data
+
+
 def preflight(path: str | os.PathLike, required: tuple[str, ...] = ("[Content_Types].xml", "xl/workbook.xml"),
               kind: str = "Excel 工作簿", data: bytes | None = None) -> Package:
     """Raise :class:`InvalidWorkbookError` (Chinese message) unless ``path`` is a sane OOXML zip package.  The file
@@ -420,9 +443,13 @@ def preflight(path: str | os.PathLike, required: tuple[str, ...] = ("[Content_Ty
     shown = os.path.basename(name.rstrip("/" + os.sep)) or name  # "examples/" names the folder, not ""
     if data is None:
         if not os.path.exists(name):
+            if os.path.lexists(name):  # a link whose target is missing, or a loop of links
+                raise InvalidWorkbookError(f"快捷方式（符号链接）失效或形成循环：{name}")
             raise InvalidWorkbookError(f"找不到文件：{name}")
         if os.path.isdir(name):
             raise InvalidWorkbookError(f"“{shown}”是文件夹，不是{kind}")
+        if not os.path.isfile(name):  # a named pipe, a device: its size says nothing (read_file checks again)
+            read_file(name, shown, kind)
         size = os.path.getsize(name)
     else:
         size = len(data)
@@ -431,12 +458,7 @@ def preflight(path: str | os.PathLike, required: tuple[str, ...] = ("[Content_Ty
     if size > MAX_FILE:
         raise InvalidWorkbookError(f"“{shown}”过大（{size // 1024 // 1024} MB），年报{kind}不应超过 20 MB")
     if data is None:
-        with open(name, "rb") as fh:
-            data = fh.read(MAX_FILE + 1)
-        if len(data) == 0:  # emptied since it was measured
-            raise InvalidWorkbookError(f"“{shown}”是空文件（0 字节）")
-        if len(data) > MAX_FILE:
-            raise InvalidWorkbookError(f"“{shown}”过大（{len(data) // 1024 // 1024} MB），年报{kind}不应超过 20 MB")
+        data = read_file(name, shown, kind)  # again: the file may have changed since it was measured
     head = data[:1024]
     pkg = Package(data)
     errors = (BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError)

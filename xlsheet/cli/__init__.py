@@ -136,6 +136,11 @@ def _run(args) -> int:
         print(f"错误：{os_error_message(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        # a second Ctrl-C (GNU timeout and some terminals send SIGINT to the process and to its group) must not
+        # interrupt this message or the exit with a traceback: from here the program only ends
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         print("已中断。", file=sys.stderr)
         return 130
     except Exception as exc:  # never a traceback for the clerk

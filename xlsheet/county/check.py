@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from contextlib import ExitStack
 from decimal import Decimal
@@ -77,6 +78,7 @@ def check_unit(path: str, name: str | None = None, totals: bool = False) -> Unit
     """Read, recognise and validate the unit at ``path``; always returns a :class:`Unit`.  A roll-up total is
     ``skipped`` unless ``totals`` (a province rolling up its counties' totals)."""
     from ..errors import XlsheetError
+    from ..safety import read_file
     from ..validation.engine import validate
     from ..workbook.reader import read_source
     from ..workbook.source import FileSource
@@ -84,8 +86,7 @@ def check_unit(path: str, name: str | None = None, totals: bool = False) -> Unit
 
     unit = Unit(path=path, name=name or display_name(path), status="unreadable")
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
+        data = read_file(path, os.path.basename(path))  # a regular file only: a named pipe would block the worker
         unit.digest = hashlib.sha1(data).hexdigest()
         with ExitStack() as stack:
             source = FileSource(_readable_path(path, stack), data=data)  # checked from these bytes, not re-read

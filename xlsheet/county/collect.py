@@ -26,6 +26,16 @@ def _identity(path) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
+def _is_dir(entry: os.DirEntry) -> bool:
+    """Whether a folder's entry is a folder; False for an entry whose type cannot be known (a symbolic link that
+    points to itself raises ELOOP here): it is then listed as a unit, and reading it gives that unit its reason
+    instead of refusing the whole folder."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
 def collect(paths, output=None) -> list[Unit]:
     """One :class:`Unit` per input file, in a stable order; files recognised as our own outputs come back already
     ``skipped`` with the reason.  Raises :class:`XlsheetError` for a path that does not exist or a folder that
@@ -39,6 +49,8 @@ def collect(paths, output=None) -> list[Unit]:
     maybe_output: set[str] = set()  # files from folders that could be the output (the rest are certainly not)
     for p in map(Path, paths):
         if not p.exists():
+            if os.path.lexists(p):  # a link whose target is missing, or a loop of links
+                raise XlsheetError(f"快捷方式（符号链接）失效或形成循环：{display_path(str(p))}")
             raise XlsheetError(f"找不到文件或文件夹：{display_path(str(p))}")
         if p.is_dir():
             base = str(p)
@@ -46,7 +58,7 @@ def collect(paths, output=None) -> list[Unit]:
             try:
                 with os.scandir(base) as it:
                     entries = sorted((e for e in it if e.name.lower().endswith(SUFFIXES)
-                                      and not e.name.startswith("~$") and not e.is_dir()), key=lambda e: e.name)
+                                      and not e.name.startswith("~$") and not _is_dir(e)), key=lambda e: e.name)
             except OSError as exc:
                 raise XlsheetError(f"无法读取文件夹“{display_name(base)}”：{os_reason(exc)}") from None
             for e in entries:
