@@ -55,18 +55,16 @@ def test_output_that_is_a_directory_is_exit_2(command, overwrite, tmp_path, caps
 
 
 def test_unreadable_input_is_exit_2_naming_the_path(tmp_path, monkeypatch, capsys):
-    import builtins
-
     src = tmp_path / "locked.xlsx"
     shutil.copy(DEMO, src)
-    real_open = builtins.open
+    real_open = os.open  # where the workbook is opened (safety.read_file: non-blocking, then its type checked)
 
     def denied(file, *a, **k):  # tests run as root, whom chmod does not stop: deny like the OS would
         if os.fspath(file) == str(src):
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(src))
         return real_open(file, *a, **k)
 
-    monkeypatch.setattr(builtins, "open", denied)
+    monkeypatch.setattr(os, "open", denied)
     assert main(["validate", str(src)]) == 2
     _chinese_exit_2(capsys, str(src), "没有访问权限")
 
