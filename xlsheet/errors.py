@@ -47,7 +47,7 @@ _ERRNO_REASON = {
     "ENOSPC": "磁盘空间不足", "EDQUOT": "超出磁盘配额", "ENOENT": "文件或文件夹不存在",
     "ENOTDIR": "路径中有一部分是文件而不是文件夹", "EISDIR": "这是一个文件夹，不是文件", "EEXIST": "已存在同名的文件",
     "ENAMETOOLONG": "文件名或路径过长", "EBUSY": "文件正被占用", "ETXTBSY": "文件正被占用", "EIO": "磁盘读写出错",
-    "EMFILE": "打开的文件过多", "ENFILE": "打开的文件过多", "EXDEV": "不能跨磁盘移动文件", "ELOOP": "路径中的链接循环",
+    "EMFILE": "打开的文件过多", "ENFILE": "打开的文件过多", "EXDEV": "不能跨磁盘移动文件", "ELOOP": "快捷方式（符号链接）指向自身或互相指向，形成循环",
     "EINVAL": "文件名或路径无效",
 }
 
@@ -64,3 +64,13 @@ def os_error_message(exc: OSError, path=None) -> str:
     target = exc.filename if exc.filename is not None else path
     where = f"“{target}”" if target is not None else "文件"
     return f"无法读写{where}：{os_error_reason(exc)}"
+
+
+def missing_path_message(path: str, shown: str, what: str = "文件") -> str:
+    """The sentence for a ``path`` that does not exist (``shown``: how to name it): a link whose target is missing,
+    or a loop of links, is said to be one — the clerk sees a file there."""
+    import os
+
+    if os.path.lexists(path):
+        return f"快捷方式（符号链接）失效或形成循环：{shown}"
+    return f"找不到{what}：{shown}"

@@ -34,7 +34,7 @@ import zlib
 # packages xml and xml.parsers and that module, ≈ 0.5 ms of `xlsheet validate`'s start (in-process, fresh processes).
 import pyexpat as expat
 
-from .errors import InvalidWorkbookError
+from .errors import InvalidWorkbookError, missing_path_message
 from .lazyre import lazy
 from .workbook.zipparts import BadZipFile, open_simple
 
@@ -424,13 +424,18 @@ def read_file(name: str, shown: str | None = None, kind: str = "Excel 工作簿"
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise InvalidWorkbookError(f"“{shown}”不是普通文件（可能是管道、设备或文件夹），不是{kind}")
+        _check_size(info.st_size, shown, kind)  # an empty or too large file is refused unread
         data = fh.read(MAX_FILE + 1)
-    if not data:
-        raise InvalidWorkbookError(f"“{shown}”是空文件（0 字节）")
-    if len(data) > MAX_FILE:
-        size = max(len(data), info.st_size)  # the size it has, not what was read of it
-        raise InvalidWorkbookError(f"“{shown}”过大（{size // 1024 // 1024} MB），年报{kind}不应超过 20 MB")
+    _check_size(len(data), shown, kind)  # and one that changed since its size was taken, by what was read
     return data
+
+
+def _check_size(size: int, shown: str, kind: str) -> None:
+    """Refuse a file of ``size`` bytes that is empty or larger than ``MAX_FILE``."""
+    if size == 0:
+        raise InvalidWorkbookError(f"“{shown}”是空文件（0 字节）")
+    if size > MAX_FILE:
+        raise InvalidWorkbookError(f"“{shown}”过大（{size // 1024 // 1024} MB），年报{kind}不应超过 20 MB")
 
 
 def preflight(path: str | os.PathLike, required: tuple[str, ...] = ("[Content_Types].xml", "xl/workbook.xml"),
@@ -443,22 +448,12 @@ def preflight(path: str | os.PathLike, required: tuple[str, ...] = ("[Content_Ty
     shown = os.path.basename(name.rstrip("/" + os.sep)) or name  # "examples/" names the folder, not ""
     if data is None:
         if not os.path.exists(name):
-            if os.path.lexists(name):  # a link whose target is missing, or a loop of links
-                raise InvalidWorkbookError(f"快捷方式（符号链接）失效或形成循环：{name}")
-            raise InvalidWorkbookError(f"找不到文件：{name}")
+            raise InvalidWorkbookError(missing_path_message(name, name))
         if os.path.isdir(name):
             raise InvalidWorkbookError(f"“{shown}”是文件夹，不是{kind}")
-        if not os.path.isfile(name):  # a named pipe, a device: its size says nothing (read_file checks again)
-            read_file(name, shown, kind)
-        size = os.path.getsize(name)
+        data = read_file(name, shown, kind)  # a regular file, neither empty nor too large
     else:
-        size = len(data)
-    if size == 0:
-        raise InvalidWorkbookError(f"“{shown}”是空文件（0 字节）")
-    if size > MAX_FILE:
-        raise InvalidWorkbookError(f"“{shown}”过大（{size // 1024 // 1024} MB），年报{kind}不应超过 20 MB")
-    if data is None:
-        data = read_file(name, shown, kind)  # again: the file may have changed since it was measured
+        _check_size(len(data), shown, kind)
     head = data[:1024]
     pkg = Package(data)
     errors = (BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from contextlib import ExitStack
 from decimal import Decimal
@@ -86,7 +85,7 @@ def check_unit(path: str, name: str | None = None, totals: bool = False) -> Unit
 
     unit = Unit(path=path, name=name or display_name(path), status="unreadable")
     try:
-        data = read_file(path, os.path.basename(path))  # a regular file only: a named pipe would block the worker
+        data = read_file(path, display_name(path))  # a regular file only: a named pipe would block the worker
         unit.digest = hashlib.sha1(data).hexdigest()
         with ExitStack() as stack:
             source = FileSource(_readable_path(path, stack), data=data)  # checked from these bytes, not re-read

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..errors import XlsheetError
+from ..errors import XlsheetError, missing_path_message
 from .units import Unit, display_name, display_path, os_reason
 
 SUFFIXES = (".xlsx", ".xlsm")
@@ -49,9 +49,7 @@ def collect(paths, output=None) -> list[Unit]:
     maybe_output: set[str] = set()  # files from folders that could be the output (the rest are certainly not)
     for p in map(Path, paths):
         if not p.exists():
-            if os.path.lexists(p):  # a link whose target is missing, or a loop of links
-                raise XlsheetError(f"快捷方式（符号链接）失效或形成循环：{display_path(str(p))}")
-            raise XlsheetError(f"找不到文件或文件夹：{display_path(str(p))}")
+            raise XlsheetError(missing_path_message(str(p), display_path(str(p)), "文件或文件夹"))
         if p.is_dir():
             base = str(p)
             prefix = "" if base == "." else os.path.join(base, "")  # str(p / name), without a Path per file

@@ -86,8 +86,6 @@ def os_reason(exc: OSError) -> str:
         return "文件不存在（可能已被移走或是失效的快捷方式）"
     if isinstance(exc, IsADirectoryError):
         return "这是文件夹，不是文件"
-    import errno  # built in: no file to load
+    from ..errors import os_error_reason
 
-    if exc.errno == errno.ELOOP:
-        return "快捷方式（符号链接）指向自身或互相指向，形成循环"
-    return f"系统错误 {exc.errno}" if exc.errno else "系统错误"
+    return os_error_reason(exc)  # a loop of links, too many open files…: the project's one table of reasons
