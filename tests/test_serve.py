@@ -433,6 +433,7 @@ def test_officer_flow_roster_dashboard_rollup_zip(client, store, tmp_path):
     assert "重复" in r.text and "内容完全相同" in r.text
     assert summed.year == 2024
     assert "有错误" in r.text and "refused" in r.text  # the county's own text is still blank
+    assert "汇总工作簿的数字已汇总，但本级报告还缺" in r.text
 
     z = client.get("/admin/docx.zip", params={"year": 2024})
     names = zipfile.ZipFile(io.BytesIO(z.content)).namelist()
@@ -463,6 +464,7 @@ def test_rollup_page_says_why_nothing_was_summed_in_the_pages_terms(client, stor
     assert r.status_code == 200 and 'id="rollup-empty"' in r.text
     assert "没有可计入汇总的单位：1 个有错误（请这些单位改正后重新上传）。汇总表中的数字为空白。" in r.text
     assert "--include-errors" not in r.text
+    assert "数字已汇总" not in r.text  # the refusal below does not contradict it
 
     r = client.post("/admin/rollup", data={"csrf": csrf_of(dash), "year": "2024", "agency": "某县"})
     assert r.status_code == 200 and "计入汇总" in r.text and 'id="rollup-empty"' not in r.text
