@@ -250,7 +250,12 @@ def test_validate_compiles_no_pattern_and_collects_no_garbage_once_the_caches_ar
              "_compiler.compile = lambda p, flags=0: (compiled.append(p), _compile(p, flags))[1]\n"
              "atexit.register(lambda: print(len(compiled), len(collections), compiled[:3], file=sys.stderr))\n"
              "from xlsheet.cli import main\n"
-             "gc.callbacks.append(lambda phase, info: phase == 'start' and collections.append(info))\n"
+             "from xlsheet.cli import cmd_validate\n"
+             "run = cmd_validate._cmd_validate\n"
+             "def command(args):  # collections are counted from here: once the command runs\n"
+             "    gc.callbacks.append(lambda phase, info: phase == 'start' and collections.append(info))\n"
+             "    return run(args)\n"
+             "cmd_validate._cmd_validate = command\n"
              "sys.exit(main())\n")
     demo = str(EXAMPLES / "demo_2024.xlsx")
     bare_python(probe, tmp_path, "validate", demo)  # fills the caches
