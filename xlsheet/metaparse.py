@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 
 from .lazyre import lazy
@@ -16,7 +15,7 @@ def parse_year(raw: object) -> int | str | None:
     if isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer():
         return int(raw)
     text = unicodedata.normalize("NFKC", str(raw)).strip().removesuffix("年度").removesuffix("年").strip()
-    return int(text) if re.fullmatch(r"\d{4}", text) else str(raw)
+    return int(text) if len(text) == 4 and text.isdecimal() else str(raw)  # isdecimal: what \d matches
 
 
 def parse_date(raw: object) -> dt.date | str | None:

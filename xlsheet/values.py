@@ -13,10 +13,8 @@ Contract of :func:`parse_cell`:
 from __future__ import annotations
 
 import datetime as _dt
-import re
 import sys
 import unicodedata
-from enum import Enum
 
 from .lazyre import lazy
 from .record import FrozenRecord, _set
@@ -25,16 +23,59 @@ from .record import FrozenRecord, _set
 _SPACES = "\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff\t\r\n "
 _UNITS = ("万元", "件", "条", "项", "个", "次")
 _NUMBER = lazy(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_GROUPED = lazy(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")  # 1,234.5: thousands separators
 MAX_MAGNITUDE = 10 ** 15
 _MAX_NUMBER_TEXT = 40
 _OUT_OF_RANGE = "数值超出可处理的范围"
 
 
-class State(str, Enum):
-    NUMBER = "number"
-    ZERO = "zero"
-    BLANK = "blank"
-    TEXT = "text"
+class State(str):
+    """A cell's state: one of the four constants below, each a str equal to its value (``State.BLANK == "blank"``),
+    compared by identity, with ``.name`` and ``.value`` as the members of ``class State(str, Enum)`` had.  Not an
+    Enum: enum (with functools and collections) is ≈ 2 ms of `xlsheet validate`'s start (issue #14).  Pickling and
+    ``copy`` return the same constant."""
+
+    __members: dict[str, State] = {}
+
+    def __new__(cls, value: str, name: str | None = None):
+        if name is None:  # State("blank"), as Enum looks a member up by value
+            try:
+                return cls.__members[value]
+            except KeyError:
+                raise ValueError(f"{value!r} is not a valid State") from None
+        if value in cls.__members:
+            raise TypeError("State has exactly four constants")
+        self = str.__new__(cls, value)
+        self.name = name
+        cls.__members[value] = self
+        return self
+
+    @property
+    def value(self) -> str:
+        return str.__str__(self)
+
+    def __repr__(self) -> str:
+        return f"<State.{self.name}: {str.__repr__(self)}>"
+
+    def __str__(self) -> str:
+        return f"State.{self.name}"
+
+    def __reduce__(self):
+        return State, (self.value,)
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    NUMBER: State
+    ZERO: State
+    BLANK: State
+    TEXT: State
+
+
+State.NUMBER, State.ZERO, State.BLANK, State.TEXT = (State(v, v.upper()) for v in ("number", "zero", "blank", "text"))
 
 
 class CellValue(FrozenRecord):
@@ -126,7 +167,7 @@ def parse_cell(raw: object) -> CellValue:
             norm = norm[: -len(unit)].strip(_SPACES)
             notes.append(f"去除了单位“{unit}”")
             break
-    if "," in norm and re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", norm):
+    if "," in norm and _GROUPED.fullmatch(norm):
         norm = norm.replace(",", "")
         notes.append("去除了千位分隔符")
     if norm.startswith("+"):

@@ -65,6 +65,17 @@ SWITCHES = {"--json": "json", "--write": "write", "--overwrite": "overwrite", "-
 VALUED = {"-o": "output", "--output": "output", "--previous": "previous"}
 
 
+class _Args:
+    """The parsed options as attributes, as argparse's Namespace holds them (``types.SimpleNamespace`` would import
+    types, ≈ 0.3 ms of the start-up this function exists to save)."""
+
+    def __init__(self, values: dict):
+        self.__dict__.update(values)
+
+    def __repr__(self) -> str:
+        return f"Namespace({', '.join(f'{k}={v!r}' for k, v in self.__dict__.items())})"
+
+
 def quick_args(argv):
     """The arguments argparse would parse from ``argv`` (a list of strings) when ``argv`` is a plain ``validate``
     command line — ``[--debug…] validate FILE`` with options written out in full, each at most once, values not
@@ -74,8 +85,6 @@ def quick_args(argv):
 
     Why: the program ``xlsheet validate`` then neither imports argparse (with gettext) nor builds its parsers:
     ≈ 5 ms of a ≈ 60 ms run (the demo, whole process, medians of 21 interleaved runs; issue #14)."""
-    import types
-
     i = 0
     while i < len(argv) and argv[i] == "--debug":
         i += 1
@@ -104,7 +113,7 @@ def quick_args(argv):
             given["file"] = arg
     if given["file"] is None or ("--published" in seen and "--strict" in seen):
         return None
-    return types.SimpleNamespace(**{**dict.fromkeys(SWITCHES.values(), False), **found, **given})
+    return _Args({**dict.fromkeys(SWITCHES.values(), False), **found, **given})
 
 
 def register(sub) -> None:

@@ -13,7 +13,7 @@ calling the constructors on cached arguments (medians of 6 interleaved fresh pro
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from ..memo import memo
 
 from .model import KINDS, Cell, Field, MetaField, NarrativeField, Row, Section, Spec, Table, Variant
 
@@ -141,7 +141,7 @@ def parse_spec(data: dict) -> Spec:
     return spec
 
 
-@lru_cache(maxsize=None)
+@memo
 def _raw(fmt: str) -> dict:
     # The data files sit beside this package (a plain path: importlib.resources costs start-up time); parsed
     # TOML is cached per user by content hash (see xlsheet.tomlcache).
@@ -254,7 +254,7 @@ def _blob(fmt: str) -> str | None:
     return tomlcache.blob_path(folder, f"spec-{fmt}", b"\0".join(content))
 
 
-@lru_cache(maxsize=None)
+@memo
 def load_spec(fmt: str) -> Spec:
     """The spec of format ``fmt`` ("v2019" or "v2021"): :func:`parse_spec` of its data, or the same objects rebuilt
     from the user's cache (see the module docstring)."""

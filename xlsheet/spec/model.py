@@ -6,7 +6,7 @@ Coordinates are 0-based grid positions inside one official table (row 0 = the ta
 """
 from __future__ import annotations
 
-from functools import cached_property
+from ..memo import cached_property
 
 from ..record import FrozenRecord, _set
 

@@ -10,7 +10,6 @@ reported as a warning instead of "text in a number cell".
 """
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from ..lazyre import lazy
@@ -26,7 +25,7 @@ def yuan_amount(raw) -> Decimal | None:
     """"251000元" → Decimal("25.1") (万元); None for anything else (including "104.85万元")."""
     if not isinstance(raw, str):
         return None
-    m = _YUAN.match(re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw)))
+    m = _YUAN.match("".join(unicodedata.normalize("NFKC", raw).split()))  # split(): what \s matches
     if not m:
         return None
     from decimal import Decimal

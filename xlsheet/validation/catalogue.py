@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from ..memo import memo
 
 from ..record import FrozenRecord, _set
 
@@ -30,7 +30,7 @@ class Rule(FrozenRecord):
         return fmt in self.formats
 
 
-@lru_cache(maxsize=None)
+@memo
 def load_catalogue() -> tuple[Rule, ...]:
     from ..tomlcache import load
 

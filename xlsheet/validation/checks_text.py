@@ -5,15 +5,15 @@ signal; approximate wording ("10余条") is deliberately not compared.
 """
 from __future__ import annotations
 
-import re
 
-from ..lazyre import lazy
+from ..lazyre import escape, lazy
 from .registry import check
 
 # Longest chain of jurisdiction segments: 淄博市张店区残疾人联合会 → 淄博市张店区 (see _jurisdiction).
 _JURIS_SUFFIXES = ("自治区", "自治州", "自治县", "省", "市", "州", "盟", "区", "县", "旗", "镇", "乡", "街道")
 _JURIS = lazy(r"^((?:[\u4e00-\u9fa5]{1,8}?(?:" + "|".join(_JURIS_SUFFIXES) + "))+)")
 _ORG_SUFFIX = r"(?:服务中心|中心|局|委员会|办公室|联合会|人民政府|政府|院|所|站|队|厅|处|委|办)"
+_NOT_ORG = ("网站", "门户", "路", "街", "号", "大楼")  # a place or a website named after the jurisdiction, not a unit
 _SELF = {"局": "局", "委": "委", "中心": "中心", "会": "会", "院": "院"}
 
 
@@ -76,7 +76,7 @@ def _phrase(needles: tuple[str, ...], tail: str, keys: tuple[str, ...], what: st
     """(pattern, table keys, what it is called, needles): the pattern is ``before`` (zero-width), one of the
     literal ``needles``, then ``tail``, so a text holding none of the needles cannot match it and is not searched
     (the pattern is compiled only when some text holds one)."""
-    return lazy(before + "(?:" + "|".join(map(re.escape, needles)) + ")" + tail), keys, what, needles
+    return lazy(before + "(?:" + "|".join(map(escape, needles)) + ")" + tail), keys, what, needles
 
 
 # (pattern, table keys summed — "@prefix" = every 表三 row whose key starts with prefix —, what it is called, needles)
@@ -280,7 +280,7 @@ def text_other_agency(rule, ctx):
     if len(prefix) < 2 or not rest or rest.endswith("政府"):
         return
     known = " ".join(str(r.meta.get(k) or "") for k in ("address", "contact_office", "portal_name"))
-    pattern = lazy(re.escape(prefix) + r"([\u4e00-\u9fa5]{1,14}?" + _ORG_SUFFIX + ")")
+    pattern = lazy(escape(prefix) + r"([\u4e00-\u9fa5]{1,14}?" + _ORG_SUFFIX + ")")
     seen = set()
     for f, text in _texts(ctx):
         if prefix not in text:
@@ -288,7 +288,7 @@ def text_other_agency(rule, ctx):
         for m in pattern.finditer(text):
             name, tail = prefix + m.group(1), m.group(1)
             if (name in seen or agency.startswith(name) or name in agency or name in known
-                    or tail.endswith("政府") or re.search(r"网站|门户|路|街|号|大楼", tail)
+                    or tail.endswith("政府") or any(w in tail for w in _NOT_ORG)
                     or tail[0] == rest[0]):  # same first character: the agency's own abbreviation or sub-unit (残联办公室)
                 continue
             seen.add(name)
