@@ -180,3 +180,58 @@ def test_names_parsed_once_still_give_each_workbook_its_own_cells(examples, tmp_
         report = read(path)
         assert ("t2.publish.total" in report.values) is has
         assert list(report.values) == [f.key for f in report.spec.fields_for(report.variants)]
+
+
+def _findings(path):
+    from xlsheet import validate
+
+    return validate(read(path)).findings
+
+
+def test_a_renamed_sheet_is_one_error_naming_both_sheets_not_a_blank_per_cell(examples, tmp_path):
+    wb = load_workbook(examples / "demo_2024.xlsx")
+    wb["表三"].title = "表3"  # openpyxl, unlike Excel and WPS, leaves the defined names pointing at 表三
+    path = tmp_path / "renamed.xlsx"
+    wb.save(path)
+    report = read(path)
+    assert {k for k in report.unread if k.startswith("t3.")} == {k for k in report.values if k.startswith("t3.")}
+    assert report.value("t3.total.total").state is State.BLANK
+    found = _findings(path)
+    assert [f.rule_id for f in found] == ["READ-MISSING"], [(f.rule_id, f.message) for f in found[:5]]
+    message = found[0].message
+    assert "“表三”" in message and "“表3”" in message and "改回" in message, message
+    assert f" {sum(k.startswith('t3.') for k in report.unread)} 个" in message
+
+
+def test_a_deleted_sheet_or_lost_names_are_said_once_per_sheet_or_section(examples, tmp_path):
+    from xlsheet.workbook import names
+
+    wb = load_workbook(examples / "demo_2024.xlsx")
+    del wb["表四"]
+    wb.save(tmp_path / "deleted.xlsx")
+    found = _findings(tmp_path / "deleted.xlsx")
+    assert [f.rule_id for f in found] == ["READ-MISSING"] and "“表四”（是否被删除？）" in found[0].message
+
+    wb = load_workbook(examples / "demo_2024.xlsx")
+    prefix = names.input_name("t4.review.total").split("review")[0]
+    lost = [n for n in list(wb.defined_names) if n.startswith(prefix)]
+    assert len(lost) > 3
+    for n in lost:
+        del wb.defined_names[n]
+    del wb.defined_names[names.input_name("t2.fee.amount")]
+    wb.save(tmp_path / "names.xlsx")
+    problems = read(tmp_path / "names.xlsx").problems
+    assert len(problems) == 2, problems  # 表四's names summed up, the single 表二 name said as it is
+    assert any(p.startswith(f"“表四”中有 {len(lost)} 个填报项") for p in problems), problems
+    assert any(names.input_name("t2.fee.amount") in p for p in problems), problems
+    assert "CELL-BLANK" not in {f.rule_id for f in _findings(tmp_path / "names.xlsx")}
+
+
+def test_a_cell_left_blank_is_still_blank_when_a_sheet_is_missing(examples, tmp_path):
+    wb = load_workbook(examples / "demo_2024.xlsx")
+    del wb["表四"]
+    wb["表二"]["B7"] = None
+    wb.save(tmp_path / "both.xlsx")
+    found = _findings(tmp_path / "both.xlsx")
+    blanks = [f for f in found if f.rule_id == "CELL-BLANK"]
+    assert len(blanks) == 1 and blanks[0].cells and blanks[0].cells[0].address.endswith("B7"), found

@@ -39,15 +39,17 @@ class Report(Record):
     ``meta`` holds parsed metadata (str / int / date, or None when empty; unparseable input stays a str);
     ``narrative`` holds the clerk's text ('' when empty); ``labels`` the label texts found in the workbook, keyed
     by (table, grid row, grid column); ``problems`` what could not be read, in Chinese; ``origin`` is "published" for a workbook imported from a
-    published report."""
+    published report; ``unread`` the keys (inputs, and ``meta.…`` / ``text.…`` locations) whose cell the reader
+    could not find (a sheet deleted or renamed): their values are BLANK, but nobody left them blank."""
 
     _fields = ("spec", "variants", "meta", "narrative", "values", "locations", "labels", "source", "origin",
-               "problems")
+               "problems", "unread")
 
     def __init__(self, spec: Spec, variants: frozenset[str] = frozenset(), meta: dict[str, object] | None = None,
                  narrative: dict[str, str] | None = None, values: dict[str, CellValue] | None = None,
                  locations: dict[str, Location] | None = None, labels: dict[tuple[str, int, int], str] | None = None,
-                 source: str | None = None, origin: str | None = None, problems: list[str] | None = None):
+                 source: str | None = None, origin: str | None = None, problems: list[str] | None = None,
+                 unread: set[str] | None = None):
         self.spec = spec
         self.variants = variants
         self.meta = {} if meta is None else meta
@@ -58,6 +60,7 @@ class Report(Record):
         self.source = source
         self.origin = origin
         self.problems = [] if problems is None else problems
+        self.unread = set() if unread is None else unread
 
     @property
     def year(self) -> int | None:

@@ -45,8 +45,9 @@ def _sorted(ctx) -> dict[str, list]:
 def blank(rule, ctx):
     if ctx.published:
         return  # CELL-BLANK-PUBLISHED groups them
+    unread = ctx.report.unread  # not found (a sheet renamed or deleted): READ-MISSING says so once, not per cell
     for f, v in _sorted(ctx)["blank"]:
-        if v.state is State.BLANK and f.key not in ctx.assessment.missing_totals:
+        if v.state is State.BLANK and f.key not in ctx.assessment.missing_totals and f.key not in unread:
             yield ctx.finding(rule, key=f.key, where=ctx.where(f.key))
 
 

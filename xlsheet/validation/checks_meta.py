@@ -15,7 +15,7 @@ def _fmt(d) -> str:
 def meta_required(rule, ctx):
     r = ctx.report
     for m in r.spec.meta:
-        if m.required and r.meta.get(m.key) in (None, ""):
+        if m.required and r.meta.get(m.key) in (None, "") and f"meta.{m.key}" not in r.unread:  # unread: READ-MISSING
             yield ctx.finding(rule, location=r.locations.get(f"meta.{m.key}"), label=m.label)
 
 

@@ -383,7 +383,7 @@ def text_fee(rule, ctx):
 @check("text_required")
 def text_required(rule, ctx):
     key = rule.params["key"]
-    if not ctx.report.text(key):
+    if not ctx.report.text(key) and f"text.{key}" not in ctx.report.unread:  # unread: READ-MISSING says so
         yield ctx.finding(rule, location=ctx.report.locations.get(f"text.{key}"))
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from ..spec import Spec
 from . import styles
-from .layout import META_SHEET, TEXT_SHEET
+from .layout import GUIDE_SHEET, META_SHEET, TEXT_SHEET
 
-GUIDE_SHEET = "填报说明"
+__all__ = ["GUIDE_SHEET", "add_guide_sheet", "legend"]  # GUIDE_SHEET: defined in layout with the other sheet names
 
 
 def legend(ws, row: int, col: int, *, horizontal: bool, span: int = 1) -> None:

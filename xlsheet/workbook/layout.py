@@ -18,6 +18,7 @@ TEXT_TOP = 4  # first field row on 正文
 META_SHEET = "基本信息"
 TEXT_SHEET = "正文"
 RESULT_SHEET = "校验结果"
+GUIDE_SHEET = "填报说明"
 
 
 def document_title(spec: Spec, agency: str, year: int) -> str:

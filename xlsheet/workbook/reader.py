@@ -13,6 +13,7 @@ from ..safety import MAX_TEXT
 from ..spec import FORMATS, load_spec
 from ..values import BLANK, parse_cell
 from . import names
+from .layout import GUIDE_SHEET, META_SHEET, RESULT_SHEET, TEXT_SHEET
 from .source import FileSource, Source, parse_constant, parse_ref
 
 #: A report year outside this range is kept as the text it is (META-YEAR says so) instead of reaching date
@@ -59,7 +60,8 @@ def _plan(spec, variants: frozenset[str]):
         meta = tuple((f, names.meta_name(f.key), f"基本信息·{f.label}", f"meta.{f.key}") for f in spec.meta)
         narrative = tuple((f.key, names.text_name(f.key), f"正文·{f.label}", f"text.{f.key}", f.optional)
                           for f in spec.narrative)
-        inputs = tuple((f, names.input_name(f.key)) for f in spec.fields_for(variants))
+        inputs = tuple((f, names.input_name(f.key), spec.table(f.key.partition(".")[0]).sheet)
+                       for f in spec.fields_for(variants))
         label_cells = spec.label_cells(variants)
         tables = tuple((names.anchor_name(t.key), f"anchor.{t.key}",
                         tuple(((t.key, row, col), row, col) for row, col, _ in label_cells[t.key]))
@@ -92,19 +94,22 @@ def read_source(source: Source) -> Report:
     problems, locations = report.problems, report.locations
     named = defined.get
 
-    def locate(name: str, what, optional: bool = False) -> Location | None:
+    lost_sheets: dict[str, int] = {}  # a sheet the names point to that the workbook lacks → inputs it held
+    broken: list[tuple[str, str]] = []  # (sheet of the field's section, problem) for names that point nowhere
+
+    def locate(name: str, what, optional: bool = False, section: str = "") -> Location | None:
         # ``what``: the description for a problem, or a function making it (only called when one is reported)
         text = named(name)
         loc = _location(text) if text else None
         if loc is None:
             if optional and text is None:
                 return None
-            problems.append(f"找不到“{what if isinstance(what, str) else what()}”所在的单元格"
-                            f"（名称 {name} 缺失或已失效），按空白处理")
+            broken.append((section, f"找不到“{what if isinstance(what, str) else what()}”所在的单元格"
+                                    f"（名称 {name} 缺失或已失效），未能读取"))
             return None
         if loc.sheet not in sheets:
-            problems.append(f"“{what if isinstance(what, str) else what()}”所在的工作表“{loc.sheet}”不存在"
-                            "（是否被删除？），按空白处理")
+            # one problem per missing sheet, said after the walk: a renamed 表三 is one cause, not 175 blanks
+            lost_sheets[loc.sheet] = lost_sheets.get(loc.sheet, 0) + 1
             return None
         return loc
 
@@ -123,29 +128,35 @@ def read_source(source: Source) -> Report:
                                        f"超过 Excel 单元格的上限（{MAX_TEXT:,}），不是正常保存的工作簿，已拒绝读取")
         return value
 
+    unread = report.unread
     meta = report.meta
     for field, name, what, where in meta_plan:
-        loc = locate(name, what)
+        loc = locate(name, what, section=META_SHEET)
         raw = raw_at(loc) if loc else None
         if loc:
             locations[where] = loc
+        else:
+            unread.add(where)
         value = parse_meta(field.kind, raw)
         if field.kind == "year" and isinstance(value, int) and value not in YEARS:
             value = str(value)
         meta[field.key] = value
     narrative = report.narrative
     for key, name, what, where, optional in narrative_plan:
-        loc = locate(name, what, optional=optional)
+        loc = locate(name, what, optional=optional, section=TEXT_SHEET)
         raw = raw_at(loc) if loc else None
         if loc:
             locations[where] = loc
+        elif not optional or named(name) is not None:
+            unread.add(where)
         narrative[key] = "" if raw is None else str(raw)
     values = report.values
     year = report.year
-    for field, name in inputs_plan:
-        loc = locate(name, lambda: field.describe(year))
+    for field, name, section in inputs_plan:
+        loc = locate(name, lambda: field.describe(year), section=section)
         if loc is None:
-            values[field.key] = BLANK
+            values[field.key] = BLANK  # not read: CELL-BLANK leaves it to READ-MISSING (report.unread)
+            unread.add(field.key)
             continue
         locations[field.key] = loc
         values[field.key] = parse_cell(raw_at(loc))
@@ -161,7 +172,39 @@ def read_source(source: Source) -> Report:
         for label_key, row, col in cells:
             raw = _cell(table_grid, top + row, left + col)
             labels[label_key] = "" if raw is None else str(raw)
+    if lost_sheets or broken:
+        problems.extend(_unread_problems(lost_sheets, broken, spec, source.sheet_names()))
     return report
+
+
+#: Problems about names that point nowhere, listed one by one up to this many in a section; more are summed up.
+_LISTED = 3
+
+
+def _unread_problems(lost_sheets: dict[str, int], broken: list[tuple[str, str]], spec, present: list[str]):
+    """The Chinese problems for inputs that could not be located: one per missing sheet (naming the sheets the
+    workbook has that the format does not, the likely renamed copy), and names that point nowhere one by one, or
+    summed up per section when there are more than a few (a deleted sheet whose names now say #REF!)."""
+    known = {META_SHEET, TEXT_SHEET, RESULT_SHEET, GUIDE_SHEET, *(t.sheet for t in spec.tables)}
+    others = [s for s in present if s not in known]
+    out = []
+    for sheet, n in lost_sheets.items():
+        if others:
+            out.append(f"找不到工作表“{sheet}”，其中 {n} 个填报项未能读取。工作簿中另有工作表“{'”“'.join(others)}”，"
+                       f"是否由“{sheet}”改名而来？请把工作表名改回“{sheet}”后再校验")
+        else:
+            out.append(f"找不到工作表“{sheet}”（是否被删除？），其中 {n} 个填报项未能读取。请从空白工作簿复制回该表，"
+                       f"或把改过的工作表名改回“{sheet}”后再校验")
+    by_section: dict[str, list[str]] = {}
+    for section, problem in broken:
+        by_section.setdefault(section, []).append(problem)
+    for section, found in by_section.items():
+        if len(found) <= _LISTED:
+            out.extend(found)
+        else:
+            out.append(f"“{section}”中有 {len(found)} 个填报项找不到所在的单元格（名称缺失或已失效：是否删除了工作表、行或"
+                       f"列？），未能读取。第一个是：{found[0]}")
+    return out
 
 
 def read(path) -> Report:
