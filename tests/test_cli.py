@@ -37,6 +37,18 @@ def test_validate_json(examples, capsys):
     assert data["summary"]["errors"] == len([f for f in data["findings"] if f["severity"] == "error"])
 
 
+def test_validate_json_of_an_unreadable_file_is_json_too(tmp_path, capsys):
+    bad = tmp_path / "x.xlsx"
+    bad.write_text("not a workbook", encoding="utf-8")
+    for path in (bad, tmp_path / "missing.xlsx"):
+        assert main(["validate", str(path), "--json"]) == 2
+        out, err = capsys.readouterr()
+        data = json.loads(out)  # stdout is JSON a script can parse, as /api/validate answers
+        assert data["file"] == str(path) and data["error"] and err == f"错误：{data['error']}\n", (out, err)
+    assert main(["validate", str(bad)]) == 2
+    assert capsys.readouterr().out == ""  # without --json, stdout stays empty as before
+
+
 def _marks(path):
     wb = load_workbook(path)
     marks = sum(1 for ws in wb.worksheets for rules in ws.conditional_formatting._cf_rules.values()
@@ -122,7 +134,7 @@ def test_internal_errors_print_a_message_not_a_traceback(monkeypatch, capsys, ex
 def test_paths_in_messages_are_named_in_full(capsys, examples, tmp_path):
     # a folder typed with a trailing slash is named, not shown as “”; a missing roll-up input names its whole path
     assert main(["validate", str(examples) + "/"]) == 2
-    assert f"“{examples.name}”是文件夹" in capsys.readouterr().err
+    assert f"“{examples.name}”是文件夹，不是 Excel 工作簿" in capsys.readouterr().err
     missing = tmp_path / "没有这个文件夹"
     assert main(["rollup", str(missing), "-o", str(tmp_path / "汇总.xlsx")]) == 2
     assert f"找不到文件或文件夹：{missing}" in capsys.readouterr().err
@@ -249,3 +261,16 @@ def test_an_interrupt_ends_quietly_and_a_second_one_cannot_break_the_message(cap
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, before)
+
+
+def test_an_unknown_option_is_named_with_the_usage_of_the_command_it_follows(examples, capsys):
+    import pytest
+
+    demo = str(examples / "demo_2024.xlsx")
+    with pytest.raises(SystemExit) as exc:
+        main(["validate", demo, "--bogus"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and "用法：xlsheet validate" in err and "xlsheet validate：错误：无法识别的参数：--bogus" in err
+    with pytest.raises(SystemExit):
+        main(["--bogus", "validate", demo])
+    assert "xlsheet：错误：无法识别的参数：--bogus" in capsys.readouterr().err

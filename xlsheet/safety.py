@@ -155,6 +155,11 @@ class _SheetScan:
                                "超出可处理的范围，已拒绝读取。请核对后重新填写")
 
 
+def _spaced(kind: str) -> str:
+    """``kind`` as it follows a Chinese word: "不是 Excel 工作簿" (a space before Latin letters), "不是名单工作簿"."""
+    return " " + kind if kind[:1].isascii() else kind
+
+
 def _no_dtd(*_args) -> None:
     raise _Refused("含有 XML 实体声明（DTD），这是恶意文件的特征，已拒绝读取")
 
@@ -423,7 +428,7 @@ def read_file(name: str, shown: str | None = None, kind: str = "Excel 工作簿"
     with open(fd, "rb") as fh:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise InvalidWorkbookError(f"“{shown}”不是普通文件（可能是管道、设备或文件夹），不是{kind}")
+            raise InvalidWorkbookError(f"“{shown}”不是普通文件（可能是管道、设备或文件夹），不是{_spaced(kind)}")
         _check_size(info.st_size, shown, kind)  # an empty or too large file is refused unread
         data = fh.read(MAX_FILE + 1)
     _check_size(len(data), shown, kind)  # and one that changed since its size was taken, by what was read
@@ -450,7 +455,7 @@ def preflight(path: str | os.PathLike, required: tuple[str, ...] = ("[Content_Ty
         if not os.path.exists(name):
             raise InvalidWorkbookError(missing_path_message(name, name))
         if os.path.isdir(name):
-            raise InvalidWorkbookError(f"“{shown}”是文件夹，不是{kind}")
+            raise InvalidWorkbookError(f"“{shown}”是文件夹，不是{_spaced(kind)}")
         data = read_file(name, shown, kind)  # a regular file, neither empty nor too large
     else:
         _check_size(len(data), shown, kind)
@@ -490,7 +495,7 @@ def preflight(path: str | os.PathLike, required: tuple[str, ...] = ("[Content_Ty
                                            "另存为不加密的 .xlsx 再试")
         missing = [r for r in required if r not in names]
         if missing:
-            raise InvalidWorkbookError(f"“{shown}”不是{kind}（缺少 {', '.join(missing)}），可能是其他 Office 文件改了扩展名")
+            raise InvalidWorkbookError(f"“{shown}”不是{_spaced(kind)}（缺少 {', '.join(missing)}），可能是其他 Office 文件改了扩展名")
         budget = [MAX_CELLS]
         current = ""
         proved: set[str] = set()

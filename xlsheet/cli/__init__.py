@@ -75,6 +75,7 @@ def build_parser(argv=None) -> "argparse.ArgumentParser":  # noqa: F821 (argpars
         # message; SUPPRESS: not given there, the value before the command stands
         command.add_argument("--debug", action="store_true", default=SUPPRESS, help="出现内部错误时显示技术细节")
     finish(p)  # Chinese placeholders and help for whatever the command modules left to argparse
+    p.commands = sub.choices  # command name (or alias) → its parser, for errors found after parsing
     return p
 
 
@@ -103,7 +104,14 @@ def main(argv=None) -> int:
         if program and args is None:
             words_as_written()  # argparse without gettext's look-ups (≈ 1.7 ms)
     if args is None:
-        args = build_parser(argv).parse_args(argv)
+        parser = build_parser(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra:
+            # said by the parser whose part of the line holds them: after the command, the command's own parser
+            # with its usage line (argparse would show the root's, which does not list the command's options)
+            before = argv[:argv.index(args.command)] if args.command in argv else argv
+            owner = parser if extra[0] in before else parser.commands[args.command]
+            owner.error("unrecognized arguments: " + " ".join(extra))
     if not args.debug and not (args.command in _QUICK_EXIT and not getattr(args, "write", False)):
         import warnings
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import gc
 import sys
 
+from ..errors import XlsheetError
+
 
 def _cmd_validate(args) -> int:
     published = True if args.published else False if args.strict else None
@@ -18,7 +20,12 @@ def _cmd_validate(args) -> int:
     try:
         from ..validation.engine import check  # not xlsheet.jobs, which only forwards to it
 
-        result = check(args.file, args.previous, published=published)
+        try:
+            result = check(args.file, args.previous, published=published)
+        except (XlsheetError, OSError) as exc:
+            if args.json:  # a script reading stdout gets JSON for an unreadable file too; the message stays on stderr
+                _print_json_error(args.file, exc)
+            raise
         if args.json:
             import json
 
@@ -39,6 +46,20 @@ def _cmd_validate(args) -> int:
         note = "（已替换上次的校验副本，旧副本备份为 .bak）" if replaced else ""
         print(f"已写出带“校验结果”工作表的副本：{path}{note}", file=sys.stderr if args.json else sys.stdout)
     return 0 if result.ok else 1
+
+
+def _print_json_error(file, exc: Exception) -> None:
+    """``{"file": …, "error": "<the Chinese message>"}`` on stdout: what ``--json`` prints when ``file`` cannot be
+    read (the web service's /api/validate answers the same ``error`` key)."""
+    import json
+
+    if isinstance(exc, OSError):
+        from ..errors import os_error_message
+
+        message = os_error_message(exc)
+    else:
+        message = str(exc)
+    print(json.dumps({"file": str(file), "error": message}, ensure_ascii=False, indent=2))
 
 
 def _cmd_rules(args) -> int:
