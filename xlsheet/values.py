@@ -60,14 +60,8 @@ class State(str):
     def __str__(self) -> str:
         return f"State.{self.name}"
 
-    def __reduce__(self):
+    def __reduce__(self):  # pickle, copy and deepcopy rebuild by value: State("blank") is State.BLANK
         return State, (self.value,)
-
-    def __copy__(self):
-        return self
-
-    def __deepcopy__(self, memo):
-        return self
 
     NUMBER: State
     ZERO: State

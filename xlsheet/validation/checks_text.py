@@ -5,7 +5,6 @@ signal; approximate wording ("10余条") is deliberately not compared.
 """
 from __future__ import annotations
 
-
 from ..lazyre import escape, lazy
 from .registry import check
 

@@ -105,9 +105,9 @@ def _grouped(run: list[Finding]) -> Entry:
 
 def default_sheet_order(spec) -> list[str]:
     """The sheets of a workbook of ``spec`` in their order: 基本信息, 正文, then the tables."""
-    from ..workbook.layout import META_SHEET, TEXT_SHEET
+    from ..workbook.layout import data_sheets
 
-    return [META_SHEET, TEXT_SHEET] + [t.sheet for t in spec.tables]
+    return data_sheets(spec)
 
 
 def finding_entries(findings: list[Finding], sheet_order: list[str]) -> list[Entry]:

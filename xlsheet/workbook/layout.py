@@ -21,6 +21,11 @@ RESULT_SHEET = "校验结果"
 GUIDE_SHEET = "填报说明"
 
 
+def data_sheets(spec: Spec) -> list[str]:
+    """The sheets of a workbook of ``spec`` that hold its data, in their order: 基本信息, 正文, then the tables."""
+    return [META_SHEET, TEXT_SHEET] + [t.sheet for t in spec.tables]
+
+
 def document_title(spec: Spec, agency: str, year: int) -> str:
     """The workbook's title in its document properties: agency, year and the format's report title, cleaned, at
     most 255 characters (Excel's limit)."""

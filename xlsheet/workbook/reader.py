@@ -13,7 +13,7 @@ from ..safety import MAX_TEXT
 from ..spec import FORMATS, load_spec
 from ..values import BLANK, parse_cell
 from . import names
-from .layout import GUIDE_SHEET, META_SHEET, RESULT_SHEET, TEXT_SHEET
+from .layout import GUIDE_SHEET, META_SHEET, RESULT_SHEET, TEXT_SHEET, data_sheets
 from .source import FileSource, Source, parse_constant, parse_ref
 
 #: A report year outside this range is kept as the text it is (META-YEAR says so) instead of reaching date
@@ -60,8 +60,7 @@ def _plan(spec, variants: frozenset[str]):
         meta = tuple((f, names.meta_name(f.key), f"基本信息·{f.label}", f"meta.{f.key}") for f in spec.meta)
         narrative = tuple((f.key, names.text_name(f.key), f"正文·{f.label}", f"text.{f.key}", f.optional)
                           for f in spec.narrative)
-        inputs = tuple((f, names.input_name(f.key), spec.table(f.key.partition(".")[0]).sheet)
-                       for f in spec.fields_for(variants))
+        inputs = tuple((f, names.input_name(f.key), spec.table(f.table).sheet) for f in spec.fields_for(variants))
         label_cells = spec.label_cells(variants)
         tables = tuple((names.anchor_name(t.key), f"anchor.{t.key}",
                         tuple(((t.key, row, col), row, col) for row, col, _ in label_cells[t.key]))
@@ -96,9 +95,11 @@ def read_source(source: Source) -> Report:
 
     lost_sheets: dict[str, int] = {}  # a sheet the names point to that the workbook lacks → inputs it held
     broken: list[tuple[str, str]] = []  # (sheet of the field's section, problem) for names that point nowhere
+    unread = report.unread
 
-    def locate(name: str, what, optional: bool = False, section: str = "") -> Location | None:
-        # ``what``: the description for a problem, or a function making it (only called when one is reported)
+    def locate(name: str, what, key: str, section: str, optional: bool = False) -> Location | None:
+        # ``what``: the description for a problem, or a function making it (only called when one is reported);
+        # ``key`` is added to report.unread whenever a problem is (an absent optional name is no problem)
         text = named(name)
         loc = _location(text) if text else None
         if loc is None:
@@ -106,10 +107,12 @@ def read_source(source: Source) -> Report:
                 return None
             broken.append((section, f"找不到“{what if isinstance(what, str) else what()}”所在的单元格"
                                     f"（名称 {name} 缺失或已失效），未能读取"))
+            unread.add(key)
             return None
         if loc.sheet not in sheets:
             # one problem per missing sheet, said after the walk: a renamed 表三 is one cause, not 175 blanks
             lost_sheets[loc.sheet] = lost_sheets.get(loc.sheet, 0) + 1
+            unread.add(key)
             return None
         return loc
 
@@ -128,35 +131,29 @@ def read_source(source: Source) -> Report:
                                        f"超过 Excel 单元格的上限（{MAX_TEXT:,}），不是正常保存的工作簿，已拒绝读取")
         return value
 
-    unread = report.unread
     meta = report.meta
     for field, name, what, where in meta_plan:
-        loc = locate(name, what, section=META_SHEET)
+        loc = locate(name, what, where, META_SHEET)
         raw = raw_at(loc) if loc else None
         if loc:
             locations[where] = loc
-        else:
-            unread.add(where)
         value = parse_meta(field.kind, raw)
         if field.kind == "year" and isinstance(value, int) and value not in YEARS:
             value = str(value)
         meta[field.key] = value
     narrative = report.narrative
     for key, name, what, where, optional in narrative_plan:
-        loc = locate(name, what, optional=optional, section=TEXT_SHEET)
+        loc = locate(name, what, where, TEXT_SHEET, optional=optional)
         raw = raw_at(loc) if loc else None
         if loc:
             locations[where] = loc
-        elif not optional or named(name) is not None:
-            unread.add(where)
         narrative[key] = "" if raw is None else str(raw)
     values = report.values
     year = report.year
     for field, name, section in inputs_plan:
-        loc = locate(name, lambda: field.describe(year), section=section)
+        loc = locate(name, lambda: field.describe(year), field.key, section)
         if loc is None:
-            values[field.key] = BLANK  # not read: CELL-BLANK leaves it to READ-MISSING (report.unread)
-            unread.add(field.key)
+            values[field.key] = BLANK  # not read (report.unread): CELL-BLANK leaves it to READ-MISSING
             continue
         locations[field.key] = loc
         values[field.key] = parse_cell(raw_at(loc))
@@ -185,7 +182,7 @@ def _unread_problems(lost_sheets: dict[str, int], broken: list[tuple[str, str]],
     """The Chinese problems for inputs that could not be located: one per missing sheet (naming the sheets the
     workbook has that the format does not, the likely renamed copy), and names that point nowhere one by one, or
     summed up per section when there are more than a few (a deleted sheet whose names now say #REF!)."""
-    known = {META_SHEET, TEXT_SHEET, RESULT_SHEET, GUIDE_SHEET, *(t.sheet for t in spec.tables)}
+    known = {*data_sheets(spec), RESULT_SHEET, GUIDE_SHEET}
     others = [s for s in present if s not in known]
     out = []
     for sheet, n in lost_sheets.items():
