@@ -61,3 +61,11 @@ def stdout_target():
     """What the worker's file descriptor 1 is (Linux: /proc), after printing to it."""
     print("a worker's print", flush=True)
     return os.readlink("/proc/self/fd/1")
+
+
+def pid_then_hang(path, seconds):
+    """Write this worker's pid to ``path``, then block as a task stuck in I/O would (no CPU used)."""
+    with open(path, "w") as fh:
+        fh.write(str(os.getpid()))
+    time.sleep(seconds)
+    return seconds

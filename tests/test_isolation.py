@@ -1,8 +1,16 @@
 """Worker processes with limits: a crash, a memory blow-up or a hang is one IsolatedFailure, and the pool goes on."""
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
 
 from tests import isolated_tasks as t
 from xlsheet.isolation import IsolatedFailure, LimitedPool, run_isolated
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_result_comes_back():
@@ -69,3 +77,42 @@ def test_fork_when_alone_forks_the_caller_only_without_other_threads():
             assert pool.call(isolated_tasks.parent_mark) is None
     finally:
         isolated_tasks.PARENT_MARK = None
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs: a zombie (dead, not yet reaped by a container's init) counts as gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rpartition(")")[2].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads process states from /proc (Linux)")
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "forkserver"])
+def test_a_worker_hung_in_a_task_dies_with_its_killed_parent(tmp_path, fork):
+    # The parent is killed hard (as `kill -9` or a stopped service would) while its worker blocks in a task that
+    # uses no CPU: neither RLIMIT_CPU nor the parent's wall clock can end it; the kernel's parent-death signal does.
+    pidfile = tmp_path / "worker.pid"
+    script = ("import sys; sys.path.insert(0, %r)\n"
+              "from tests import isolated_tasks as t\n"
+              "from xlsheet.isolation import LimitedPool\n"
+              "pool = LimitedPool(1, fork_when_alone=%r, timeout=300)\n"
+              "pool.call(t.pid_then_hang, %r, 300)\n") % (str(ROOT), fork, str(pidfile))
+    parent = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        deadline = time.monotonic() + 60
+        while not (pidfile.exists() and pidfile.read_text()):
+            assert parent.poll() is None and time.monotonic() < deadline, "the worker never started its task"
+            time.sleep(0.05)
+        worker = int(pidfile.read_text())
+        assert worker != parent.pid and _alive(worker)
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 20
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if _alive(worker):
+        os.kill(worker, 9)
+        pytest.fail("the worker outlived its killed parent")

@@ -32,8 +32,50 @@ class IsolatedFailure(Exception):
         self.kind = kind  # "crash" | "timeout"
 
 
-def _limit(memory_mb: int, cpu_seconds: int) -> None:
-    """Pool initializer: cap the worker's address space and CPU time (POSIX; silently absent elsewhere)."""
+_PR_SET_PDEATHSIG, _SIGKILL = 1, 9  # <linux/prctl.h>; signal 9 on every POSIX system
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker when the process that started its pool dies.  A worker whose caller was killed (``kill -9``
+    on a roll-up, a server stopped hard) otherwise lives on until its task ends — forever when that task hangs in
+    I/O (a stalled network share), which neither RLIMIT_CPU (no CPU is used) nor the caller's wall clock (the
+    caller is gone) ends.
+
+    * A worker of the executor (forkserver or spawn; ``parent`` 0): multiprocessing gives it a sentinel that
+      reaches end of file when the caller dies; a daemon thread waits on it and leaves.  The kernel's
+      parent-death signal would not do here: a forkserver worker's parent is the forkserver, which lives on while
+      the worker holds its "alive" pipe.
+    * A worker forked from the caller (``parent``: the caller's pid, taken before the fork), Linux: the kernel
+      kills it when its parent dies (PR_SET_PDEATHSIG); if the parent died before that was asked for, leave now.
+      Elsewhere nothing is done: an idle worker still leaves at the end of its task pipe."""
+    if not parent:
+        multiprocessing = sys.modules.get("multiprocessing")
+        caller = multiprocessing.parent_process() if multiprocessing is not None else None
+        if caller is not None:
+            import threading
+
+            def watch() -> None:
+                caller.join()  # returns when the sentinel reaches end of file: the caller is gone
+                os._exit(1)
+
+            threading.Thread(target=watch, name="xlsheet-parent-watch", daemon=True).start()
+        return
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, _SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # no libc to be had (a static interpreter): as on other systems
+        return
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _limit(memory_mb: int, cpu_seconds: int, parent: int = 0) -> None:
+    """Pool initializer: end with the caller (see :func:`_die_with_parent`), cap the worker's address space and
+    CPU time (POSIX; silently absent elsewhere)."""
+    _die_with_parent(parent)
     try:
         import resource
     except ImportError:  # Windows: only the parent's wall-clock timeout applies
@@ -128,7 +170,8 @@ class LimitedPool:
             if self.fork_when_alone and _may_fork():
                 from .forkpool import ForkPool
 
-                self._pool = ForkPool(self.jobs, initializer=_limit, initargs=limits)
+                # a forked worker's parent is this process (asked for before it can die: see _die_with_parent)
+                self._pool = ForkPool(self.jobs, initializer=_limit, initargs=limits + (os.getpid(),))
                 return self._pool
             from concurrent.futures import ProcessPoolExecutor
 
