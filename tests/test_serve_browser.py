@@ -113,6 +113,22 @@ def test_officer_then_clerk_then_rollup_in_a_real_browser(site, browser, tmp_pat
     assert "校验结果" in load_workbook(tmp_path / "marked.xlsx").sheetnames
     shot(cp, tmp_path, "clerk-findings")
 
+    # a sheet renamed outside Excel/WPS (its cells' names still point at 表三): one row naming both sheets,
+    # not a 未填 row for each of 表三's cells
+    cp.click("text=返回")
+    renamed_book = load_workbook(variant(tmp_path / "甲局改名.xlsx", "浏览器甲局"))
+    renamed_book["表三"].title = "表3"
+    renamed_book.save(tmp_path / "甲局改名.xlsx")
+    cp.set_input_files("#file", str(tmp_path / "甲局改名.xlsx"))
+    cp.click("form.upload button")
+    assert "1 个错误" in cp.locator("#verdict").inner_text()
+    rows = cp.locator("table.findings tbody tr")
+    assert rows.count() == 1 and rows.locator("td.muted").inner_text() == "READ-MISSING"
+    said = rows.locator("td").nth(2).inner_text()
+    assert "“表三”" in said and "“表3”" in said and "改回" in said, said
+    assert cp.locator("#docx").count() == 0
+    shot(cp, tmp_path, "clerk-renamed-sheet")
+
     cp.click("text=返回")
     good = variant(tmp_path / "甲局.xlsx", "浏览器甲局")
     cp.set_input_files("#file", str(good))
