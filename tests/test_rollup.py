@@ -102,6 +102,43 @@ def test_a_blank_in_a_summed_unit_leaves_the_total_blank(tmp_path):
     assert read(roll.output).value("t2.fee.amount").state.value == "blank"
 
 
+def test_with_include_errors_a_unit_that_passed_is_counted_before_its_agencys_unit_with_errors(tmp_path):
+    # The same agency twice: an earlier file with errors, a later corrected one.  The corrected one is counted,
+    # whatever the file order; two files with errors of one agency still count the first; another agency's unit
+    # with errors is summed as --include-errors asks.
+    rng = random.Random(7)
+    good, other = consistent_values(rng), consistent_values(rng)
+
+    def broken(values, by):  # a 勾稽 error; each draft differs, so none is a byte-for-byte copy of another
+        return dict(values, **{"t3.total.total": values["t3.total.total"] + by})
+
+    bad = broken(good, 5)
+    write_unit(tmp_path / "1_甲局_初稿.xlsx", 2024, bad, "甲局")
+    write_unit(tmp_path / "2_甲局_再稿.xlsx", 2024, broken(good, 6), "甲局")
+    write_unit(tmp_path / "3_甲局_终稿.xlsx", 2024, good, "甲局")
+    write_unit(tmp_path / "4_乙局.xlsx", 2024, broken(other, 1), "乙局")
+    write_unit(tmp_path / "5_甲局_又一稿.xlsx", 2024, broken(good, 7), "甲局")
+    assert validate(read(tmp_path / "1_甲局_初稿.xlsx")).errors and not validate(read(tmp_path / "3_甲局_终稿.xlsx")).errors
+    roll = rollup([tmp_path], tmp_path / "out" / "s.xlsx", year=2024, include_errors=True)
+    by_name = {u.name: u for u in roll.units}
+    assert [u.name for u in roll.summed] == ["3_甲局_终稿.xlsx", "4_乙局.xlsx"]
+    assert "与“3_甲局_终稿.xlsx”是同一机关（甲局）" in by_name["1_甲局_初稿.xlsx"].reason
+    assert "只计入通过校验的一份" in by_name["1_甲局_初稿.xlsx"].reason
+    assert "与“1_甲局_初稿.xlsx”" in by_name["2_甲局_再稿.xlsx"].reason  # two with errors: the first in file order
+    assert "与“3_甲局_终稿.xlsx”" in by_name["5_甲局_又一稿.xlsx"].reason
+    assert {u.name for u in roll.units if u.status == "duplicate"} == {"1_甲局_初稿.xlsx", "2_甲局_再稿.xlsx",
+                                                                         "5_甲局_又一稿.xlsx"}
+    key = "t3.new.natural"
+    assert roll.values[key] == good[key] + other[key]
+    assert read(roll.output).number(key) == good[key] + other[key]
+
+    # without a unit that passed, the first file with errors of the agency is counted (held until the end)
+    (tmp_path / "3_甲局_终稿.xlsx").unlink()
+    roll = rollup([tmp_path], tmp_path / "out" / "s.xlsx", year=2024, include_errors=True, overwrite=True)
+    assert [u.name for u in roll.summed] == ["1_甲局_初稿.xlsx", "4_乙局.xlsx"]
+    assert roll.values[key] == bad[key] + other[key]
+
+
 def test_progress_bar_only_on_a_terminal(tmp_path):
     import io
 

@@ -3,8 +3,9 @@ parent never holds every unit's figures (20,000 units: one running total per for
 
 Integrity rules (each unit is counted once; everything skipped says why):
 * a file with the same bytes as an earlier one is a ``duplicate``;
-* a second summable unit of the same agency and year is a ``duplicate`` (the first in file order is counted; a
-  unit with errors does not claim its agency, so a corrected re-submission is counted);
+* a second summable unit of the same agency and year is a ``duplicate``: a unit that passed is counted before one
+  with errors (summed only with ``include_errors``), whatever their file order, so a corrected re-submission is
+  counted; between units of the same standing the first in file order is;
 * units of another year or format than the roll-up's are ``mismatch``;
 * a total beyond what a spreadsheet cell can hold (two units with 1.7e308) is left blank and named in
   ``Rollup.problems`` instead of becoming ``inf`` or a crash.
@@ -140,7 +141,11 @@ class _Group:
 
 
 class Tally:
-    """Feed checked units in file order with :meth:`add`; :meth:`finish` returns the :class:`Rollup`."""
+    """Feed checked units in file order with :meth:`add`; :meth:`finish` returns the :class:`Rollup`.
+
+    With ``include_errors``, a unit with errors and an agency name is held (with its figures) until :meth:`finish`
+    instead of being summed at once: a unit of the same agency that passed, met later, is counted instead of it.
+    Memory then grows with the number of such units (a unit's figures are a tuple of about 200 numbers)."""
 
     def __init__(self, agency: str, *, include_errors: bool = False):
         self.agency, self.include_errors = agency, include_errors
@@ -148,6 +153,7 @@ class Tally:
         self.digests: dict[str, str] = {}
         self.groups: dict[tuple, _Group] = {}
         self.years: Counter = Counter()
+        self.held: dict[tuple, Unit] = {}  # (year, format, agency) → a unit with errors, not yet summed
 
     def add(self, unit: Unit) -> None:
         self.units.append(unit)
@@ -168,11 +174,21 @@ class Tally:
             if group is None:
                 group = self.groups[(unit.year, unit.format)] = _Group(unit.format)
             other = group.claims.get(unit.agency) if unit.agency else None
+            key = (unit.year, unit.format, unit.agency)
+            held = self.held.get(key) if unit.agency else None
             if other is not None:
-                unit.status = "duplicate"
-                unit.reason = (f"与“{other}”是同一机关（{unit.agency}）同一年度的报表，只计入文件顺序在前的一份；"
-                               "请确认哪一份是最终版本")
+                _duplicate(unit, other, "只计入文件顺序在前的一份" if unit.status == "passed"
+                           else "只计入通过校验的一份")
+            elif held is not None and unit.status == "errors":
+                _duplicate(unit, held.name, "只计入文件顺序在前的一份")
+            elif unit.status == "errors" and unit.agency:
+                self.held[key] = unit  # summed in finish() unless a unit of its agency that passed comes
+                return
             else:
+                if held is not None:  # this unit passed: it is counted instead of the one with errors
+                    del self.held[key]
+                    _duplicate(held, unit.name, "只计入通过校验的一份")
+                    held.values = None
                 if unit.agency:
                     group.claims[unit.agency] = unit.name
                 group.add(unit)
@@ -185,6 +201,12 @@ class Tally:
         return max(self.years, key=self.years.__getitem__) if self.years else None
 
     def finish(self, year: int) -> Rollup:
+        for (unit_year, fmt, agency), unit in self.held.items():  # units with errors no unit that passed replaced
+            group = self.groups[(unit_year, fmt)]
+            group.claims[agency] = unit.name
+            group.add(unit)
+            unit.summed, unit.values = True, None
+        self.held = {}
         spec = spec_for_year(year)
         roll = Rollup(year=year, agency=self.agency, units=self.units)
         for u in self.units:
@@ -209,6 +231,11 @@ class Tally:
             if f.stock and group.units > 1:  # one unit's stock figure is its own: nothing counted twice to flag
                 roll.stock_keys.append(f.key)
         return roll
+
+
+def _duplicate(unit: Unit, other: str, which: str) -> None:
+    unit.status = "duplicate"
+    unit.reason = (f"与“{other}”是同一机关（{unit.agency}）同一年度的报表，{which}；请确认哪一份是最终版本")
 
 
 def flag_copies(units: list[Unit]) -> None:
