@@ -38,6 +38,16 @@ def test_run_out_under_a_file_is_exit_2_naming_the_path(tmp_path, capsys):
     _chinese_exit_2(capsys, str(blocker))
 
 
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs a folder that refuses new files: Linux's /proc")
+@pytest.mark.parametrize("command", ["report", "validate"])
+def test_a_folder_refusing_new_files_is_said_with_the_requested_name_not_the_temporary_one(command, capsys):
+    target = "/proc/xlsheet-test-output." + ("docx" if command == "report" else "xlsx")
+    args = [command, str(DEMO), "-o", target] + (["--write"] if command == "validate" else [])
+    assert main(args) == 2
+    err = _chinese_exit_2(capsys, f"无法写入“{target}”")
+    assert ".xlsheet-tmp" not in err, err
+
+
 @pytest.mark.parametrize("overwrite", [True, False], ids=["overwrite", "plain"])
 @pytest.mark.parametrize("command", ["report", "new", "validate"])
 def test_output_that_is_a_directory_is_exit_2(command, overwrite, tmp_path, capsys):

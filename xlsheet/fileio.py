@@ -150,11 +150,11 @@ def atomic_write(path: str | os.PathLike, write, *, overwrite: bool = False) -> 
     except PermissionError:
         raise FileBusyError(f"无法在“{path.parent}”中写文件（没有写入权限）") from None
     except OSError as exc:
-        raise FileAccessError(os_error_message(exc, path.parent)) from None
+        raise FileAccessError(_output_error(exc, tmp, path)) from None
     try:
         failure = _call_writer(write, tmp)
         if failure is not None:
-            raise FileAccessError(os_error_message(failure, path))
+            raise FileAccessError(_output_error(failure, tmp, path))
         if overwrite and path.exists():
             try:
                 shutil.copymode(path, tmp)  # a replaced file keeps its permissions
@@ -168,7 +168,15 @@ def atomic_write(path: str | os.PathLike, write, *, overwrite: bool = False) -> 
         # On Windows a file open in Excel or WPS cannot be replaced.
         raise FileBusyError(f"无法写入“{path}”：文件可能正在 Excel 或 WPS 中打开，请关闭后重试") from None
     except OSError as exc:
-        raise FileAccessError(os_error_message(exc, path)) from None
+        raise FileAccessError(_output_error(exc, tmp, path)) from None
     finally:
         _unlink_quietly(tmp)
     return path
+
+
+def _output_error(exc: OSError, tmp: Path, path: Path) -> str:
+    """The sentence for ``exc`` met while writing ``path`` through ``tmp``: the user asked for ``path`` and never
+    heard of the temporary file beside it, so an error about that file names ``path``."""
+    if exc.filename is None or os.fspath(exc.filename) == os.fspath(tmp):
+        return f"无法写入“{path}”：{os_error_reason(exc)}"
+    return os_error_message(exc, path)
