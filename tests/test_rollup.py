@@ -350,7 +350,8 @@ def test_rollup_messages_name_formats_in_chinese_and_explain_an_empty_or_stock_s
     assert main(["rollup", str(folder), "-o", str(tmp_path / "2020.xlsx"), "--year", "2020"]) == 0
     out = capsys.readouterr().out
     assert "该工作簿为2024年度（2021年版格式），本次汇总为2020年度（2019年版格式）" in out and "v20" not in out
-    assert "没有可计入汇总的单位：1 个为其他年度或格式（可用 --year 指定年度）" in out
+    # the year was asked for: the line says it matches no unit, it does not advise --year again
+    assert "没有可计入汇总的单位：1 个为其他年度或格式（与 --year 指定的年度不同，请检查年度是否写对）" in out
     assert main(["rollup", str(folder), "-o", str(tmp_path / "2024.xlsx")]) == 0
     out = capsys.readouterr().out
     assert "没有可计入汇总的单位" not in out and "跨层级可能重复计算" not in out  # one unit: nothing counted twice
@@ -555,3 +556,55 @@ def test_pipes_and_link_loops_are_units_that_cannot_be_read_not_a_hang_or_a_refu
     assert "形成循环" in capsys.readouterr().err
     assert main(["rollup", str(folder / "self.xlsx"), "-o", str(tmp_path / "u.xlsx")]) == 2
     assert "形成循环" in capsys.readouterr().err
+
+
+def test_workbooks_in_subfolders_are_said_not_read_with_what_to_do(tmp_path, capsys):
+    from tests.conftest import EXAMPLES
+
+    demo = EXAMPLES / "demo_2024.xlsx"
+    (tmp_path / "县" / "乡镇甲").mkdir(parents=True)
+    (tmp_path / "县" / "乡镇乙").mkdir()
+    (tmp_path / "县" / "空文件夹").mkdir()
+    for name in ("a.xlsx", "b.xlsx"):
+        shutil.copy(demo, tmp_path / "县" / "乡镇甲" / name)
+    shutil.copy(demo, tmp_path / "县" / "乡镇乙" / "c.xlsx")
+    folder = str(tmp_path / "县")
+    # only subfolders: the error says where the workbooks are and how to include them
+    assert main(["rollup", folder, "-o", str(tmp_path / "s.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert "没有找到要汇总的工作簿" in err and "“乡镇乙”（1 个）、“乡镇甲”（2 个）中的 3 个工作簿没有读取" in err, err
+    assert f"{folder}/乡镇乙" in err and "空文件夹" not in err, err
+    # a workbook beside them: summed, and the subfolders' workbooks are a 注意 line on screen and on the sheet
+    shutil.copy(demo, tmp_path / "县" / "本级.xlsx")
+    assert main(["rollup", folder, "-o", str(tmp_path / "s.xlsx")]) == 0
+    out = capsys.readouterr().out
+    assert "计入汇总 1 个" in out and "注意：子文件夹“乡镇乙”（1 个）、“乡镇甲”（2 个）" in out, out
+    roll = rollup([folder, str(tmp_path / "县" / "乡镇甲")], tmp_path / "t.xlsx", year=2024)
+    assert [u.name for u in roll.units] == ["本级.xlsx", "a.xlsx", "b.xlsx"]
+    assert any("“乡镇乙”中的 1 个工作簿没有读取" in p for p in roll.problems), roll.problems
+
+
+def test_a_year_that_matches_no_unit_is_said_so_not_advised_again(tmp_path, capsys):
+    from tests.conftest import EXAMPLES
+
+    shutil.copy(EXAMPLES / "demo_2024.xlsx", tmp_path / "a.xlsx")
+    assert main(["rollup", str(tmp_path / "a.xlsx"), "-o", str(tmp_path / "s.xlsx"), "--year", "2020"]) == 0
+    out = capsys.readouterr().out
+    assert "与 --year 指定的年度不同" in out and "可用 --year" not in out, out
+    roll = rollup([tmp_path / "a.xlsx"], tmp_path / "t.xlsx", year=None)
+    assert roll.summed and roll.empty_reason() is None and not roll.year_given
+
+
+def test_the_screen_lists_at_most_sixty_units_and_points_at_the_sheet(tmp_path, capsys):
+    from tests.conftest import EXAMPLES
+    from xlsheet.cli.cmd_rollup import SHOWN
+
+    for i in range(SHOWN + 3):  # byte-for-byte copies: all but the first are listed as duplicates
+        shutil.copy(EXAMPLES / "demo_2024.xlsx", tmp_path / f"u{i:03}.xlsx")
+    assert main(["rollup", str(tmp_path), "-o", str(tmp_path / "out" / "s.xlsx"), "--jobs", "1"]) == 0
+    out = capsys.readouterr().out
+    listed = [line for line in out.splitlines() if line.startswith("  u")]
+    assert len(listed) == SHOWN and listed[0].startswith("  u001.xlsx：与“u000.xlsx”内容完全相同"), listed[:2]
+    assert f"……另有 {SHOWN + 2 - SHOWN} 个工作簿未通过或未计入，详见汇总工作簿的“汇总情况”表" in out, out
+    rows = load_workbook(tmp_path / "out" / "s.xlsx")["汇总情况"].max_row
+    assert rows >= SHOWN + 3

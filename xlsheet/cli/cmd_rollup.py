@@ -25,6 +25,10 @@ def progress_bar(stream=None):
     return draw
 
 
+#: Units listed one by one on the screen (those not passed); the 汇总情况 sheet and --json list all.
+SHOWN = 60
+
+
 def _cmd_rollup(args) -> int:
     from ..county import STATUS, rollup
     from ..isolation import cpu_count
@@ -43,11 +47,14 @@ def _cmd_rollup(args) -> int:
     counts = "，".join(f"{label} {summary[s]}" for s, label in STATUS.items()
                       if summary[s] or s in ("passed", "errors", "unreadable"))
     print(f"共 {summary['units']} 个工作簿：{counts}；计入汇总 {summary['summed']} 个。")
-    for u in roll.units:
-        if u.status != "passed":
-            # the full reason is on the 汇总情况 sheet; a cut one says so
-            reason = u.reason if len(u.reason) <= 120 else u.reason[:119] + "…（详见“汇总情况”表）"
-            print(f"  {u.name}：{reason}")
+    listed = [u for u in roll.units if u.status != "passed"]
+    for u in listed[:SHOWN]:
+        # the full reason is on the 汇总情况 sheet; a cut one says so
+        reason = u.reason if len(u.reason) <= 120 else u.reason[:119] + "…（详见“汇总情况”表）"
+        print(f"  {u.name}：{reason}")
+    if len(listed) > SHOWN:  # thousands of lines would bury the summary: the sheet lists every unit
+        print(f"  ……另有 {len(listed) - SHOWN} 个工作簿未通过或未计入，详见汇总工作簿的“汇总情况”表"
+              "（或用 --json 输出全部）。")
     for p in roll.problems:
         print(f"  注意：{p}")
     if roll.stock_keys:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..errors import XlsheetError
 
-MISSING = "未安装网页服务所需的组件，请先执行：pip install \"xlsheet[serve]\""
+MISSING = "未安装网页服务所需的组件，请在 xlsheet 源码文件夹中执行：pip install \".[serve]\""
 
 
 def _settings(args):

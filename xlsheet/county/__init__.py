@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from .aggregate import Rollup, Tally, aggregate, flag_copies
 from .check import check_unit, fingerprints
-from .collect import collect
+from .collect import collect, unread_subfolders
 from .units import STATUS, Unit
 
 __all__ = ["rollup", "Rollup", "Unit", "STATUS", "collect", "check_unit", "fingerprints", "flag_copies",
@@ -35,9 +35,11 @@ def rollup(paths, output, *, year: int | None = None, agency: str = "汇总", jo
     from ..errors import XlsheetError
     from .workers import check_units
 
-    units = collect(paths, output)
+    subfolders: list[str] = []
+    units = collect(paths, output, subfolders=subfolders)
+    unread = unread_subfolders(subfolders)
     if not units:
-        raise XlsheetError("没有找到要汇总的工作簿（.xlsx / .xlsm）")
+        raise XlsheetError("没有找到要汇总的工作簿（.xlsx / .xlsm）" + (f"。{unread}" if unread else ""))
     tally = Tally(agency, include_errors=include_errors)
     nxt = 0  # units before this index have been tallied, in file order (so "the first one counts" is stable)
     for i, unit in check_units(units, jobs, isolate=isolate, totals=totals, progress=progress, idle=_prepare_write):
@@ -47,12 +49,16 @@ def rollup(paths, output, *, year: int | None = None, agency: str = "汇总", jo
             nxt += 1
     for unit in units[nxt:]:
         tally.add(unit)
+    year_given = year is not None
     if year is None:
         year = tally.default_year()
         if year is None:
             raise XlsheetError("所有工作簿都无法读取，无法确定汇总年度；请用 --year 指定")
     flag_copies([u for u in tally.units if u.status in ("passed", "errors", "mismatch")])
     roll = tally.finish(year)
+    roll.year_given = year_given
+    if unread:
+        roll.problems.append(unread)
     from .write import write_rollup
 
     roll.output = write_rollup(roll, output, overwrite=overwrite, meta=meta, narrative=narrative)

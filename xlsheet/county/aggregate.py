@@ -30,12 +30,13 @@ _BLANK = object()
 class Rollup(Record):
     """The outcome: every unit with its status, the summed figures of the roll-up's year, and what to check."""
 
-    __slots__ = _fields = ("year", "agency", "units", "values", "stock_keys", "variants", "problems", "output")
+    __slots__ = _fields = ("year", "agency", "units", "values", "stock_keys", "variants", "problems", "output",
+                           "year_given")
 
     def __init__(self, year: int, agency: str, units: list[Unit] | None = None, values: dict | None = None,
                  stock_keys: list[str] | None = None, variants: set | None = None, problems: list[str] | None = None,
-                 output: Path | None = None):
-        self.year, self.agency = year, agency
+                 output: Path | None = None, year_given: bool = False):
+        self.year, self.agency, self.year_given = year, agency, year_given  # year_given: the caller chose the year
         self.units = [] if units is None else units
         self.values = {} if values is None else values
         self.stock_keys = [] if stock_keys is None else stock_keys
@@ -60,7 +61,8 @@ class Rollup(Record):
         c = self.counts()
         why = []
         if c["mismatch"]:
-            why.append(f"{c['mismatch']} 个为其他年度或格式" + ("（可用 --year 指定年度）" if cli else ""))
+            hint = ("（与 --year 指定的年度不同，请检查年度是否写对）" if self.year_given else "（可用 --year 指定年度）")
+            why.append(f"{c['mismatch']} 个为其他年度或格式" + (hint if cli else ""))
         if c["errors"]:
             why.append(f"{c['errors']} 个有错误" + ("（改正后重新汇总，或加 --include-errors 一并汇总）" if cli
                                                  else "（请这些单位改正后重新上传）"))

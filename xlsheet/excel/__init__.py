@@ -25,7 +25,7 @@ def _xlwings():
     try:
         import xlwings
     except ImportError:
-        raise XlsheetError("需要安装 xlwings：pip install \"xlsheet[excel]\"") from None
+        raise XlsheetError("需要安装 xlwings：pip install \".[excel]\"（在 xlsheet 源码文件夹中执行）") from None
     return xlwings
 
 

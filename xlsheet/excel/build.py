@@ -72,7 +72,7 @@ def vba_project() -> tuple[bytes, str]:
         return shipped.read_bytes(), "xlsheet"
     spec = importlib.util.find_spec("xlwings")  # located, not imported: the core never imports xlwings
     if spec is None or not spec.origin:
-        raise XlsheetError("生成带按钮的 .xlsm 需要 xlwings：pip install \"xlsheet[excel]\"")
+        raise XlsheetError("生成带按钮的 .xlsm 需要 xlwings：pip install \".[excel]\"（在 xlsheet 源码文件夹中执行）")
     standalone = Path(spec.origin).parent / "quickstart_standalone.xlsm"
     with zipfile.ZipFile(standalone) as z:
         return z.read("xl/vbaProject.bin"), "xlwings"
@@ -88,7 +88,7 @@ def _base(tmp: str, year: int, vba: bytes, origin: str) -> None:
     try:
         import xlsxwriter
     except ImportError:
-        raise XlsheetError("生成带按钮的 .xlsm 需要 XlsxWriter：pip install \"xlsheet[excel]\"") from None
+        raise XlsheetError("生成带按钮的 .xlsm 需要 XlsxWriter：pip install \".[excel]\"（在 xlsheet 源码文件夹中执行）") from None
     spec = spec_for_year(year)
     wb = xlsxwriter.Workbook(tmp)
     wb.add_vba_project(io.BytesIO(vba), is_stream=True)
