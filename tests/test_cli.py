@@ -101,9 +101,12 @@ def test_run_produces_workbook_validation_report_and_docx(examples, tmp_path, ca
     names = sorted(p.name for p in out.iterdir())
     assert names == ["demo_2024.docx", "demo_2024_校验.xlsx", "demo_2024_校验结果.json"]
     assert json.loads((out / "demo_2024_校验结果.json").read_text(encoding="utf-8"))["summary"]["errors"] == 0
-    # running again is safe: outputs are replaced, previous ones kept as .bak
+    assert "已替换" not in capsys.readouterr().out
+    # running again is safe: outputs are replaced, previous ones kept as .bak — and the screen says so
     assert main(["run", str(examples / "demo_2024.xlsx"), "--out", str(out)]) == 0
-    assert (out / "demo_2024.bak.docx").exists()
+    assert "已替换上次运行的 3 个输出文件" in capsys.readouterr().out
+    assert sorted(p.name for p in out.glob("*.bak.*")) == ["demo_2024.bak.docx", "demo_2024_校验.bak.xlsx",
+                                                           "demo_2024_校验结果.bak.json"]
 
 
 def test_run_stops_before_the_docx_when_errors_remain(examples, tmp_path):
@@ -274,3 +277,15 @@ def test_an_unknown_option_is_named_with_the_usage_of_the_command_it_follows(exa
     with pytest.raises(SystemExit):
         main(["--bogus", "validate", demo])
     assert "xlsheet：错误：无法识别的参数：--bogus" in capsys.readouterr().err
+
+
+def test_validate_write_to_an_existing_file_is_refused_before_the_findings(examples, tmp_path, capsys):
+    target = tmp_path / "别人的文件.xlsx"
+    target.write_bytes(b"keep me")
+    assert main(["validate", str(examples / "demo_2024.xlsx"), "--write", "-o", str(target)]) == 2
+    captured = capsys.readouterr()
+    assert "已存在，未覆盖" in captured.err and "结果：" not in captured.out, captured
+    assert target.read_bytes() == b"keep me"
+    assert main(["validate", str(examples / "demo_2024.xlsx"), "--write", "-o", str(target), "--overwrite"]) == 0
+    assert "结果：" in capsys.readouterr().out and "校验结果" in load_workbook(target).sheetnames
+    assert (tmp_path / "别人的文件.bak.xlsx").read_bytes() == b"keep me"

@@ -134,7 +134,8 @@ def report(src, out=None, *, force: bool = False, overwrite: bool = False, chart
 
 
 class RunOutcome(Record):
-    """What :func:`run` produced: the result and the files written (``docx`` is None when refused)."""
+    """What :func:`run` produced: the result and the files written (``docx`` is None when refused); ``replaced``:
+    those of them that an earlier run had written (each kept as .bak)."""
 
     _fields = ("result", "checked", "findings_json", "docx", "replaced")
 
@@ -159,13 +160,16 @@ def run(src, out_dir, previous=None) -> RunOutcome:
     src = Path(src)
     out = Path(out_dir)
     result = check(src, previous)
-    checked = mark(src, marked_path(src, out), result=result)
+    docx = out / f"{src.stem}.docx"
     findings_json = out / f"{src.stem}_校验结果.json"
+    targets = [marked_path(src, out), findings_json] + ([docx] if result.ok else [])
+    replaced = [p for p in targets if p.exists()]  # an earlier run's outputs: replaced, each kept as .bak
+    checked = mark(src, targets[0], result=result)
     text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
     atomic_write(findings_json, lambda p: Path(p).write_text(text, encoding="utf-8"), overwrite=True)
-    outcome = RunOutcome(result=result, checked=checked, findings_json=findings_json)
+    outcome = RunOutcome(result=result, checked=checked, findings_json=findings_json, replaced=replaced)
     if result.ok:
-        outcome.docx = produce_report(result, out / f"{src.stem}.docx", overwrite=True)
+        outcome.docx = produce_report(result, docx, overwrite=True)
     return outcome
 
 

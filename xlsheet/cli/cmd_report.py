@@ -35,9 +35,16 @@ def _cmd_run(args) -> int:
     print(f"校验副本：{outcome.checked}\n校验结果：{outcome.findings_json}")
     if outcome.docx is None:
         print("存在错误，未生成报告。改正后再运行，或用“xlsheet report --force”强制生成草稿。")
+        _say_replaced(outcome)
         return 1
     print(f"报告：{outcome.docx}")
+    _say_replaced(outcome)
     return 0
+
+
+def _say_replaced(outcome) -> None:
+    if outcome.replaced:
+        print(f"（已替换上次运行的 {len(outcome.replaced)} 个输出文件，旧文件备份为“原名.bak.扩展名”）")
 
 
 def register(sub) -> None:

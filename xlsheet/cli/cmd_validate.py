@@ -9,6 +9,11 @@ from ..errors import XlsheetError
 
 def _cmd_validate(args) -> int:
     published = True if args.published else False if args.strict else None
+    if args.write and args.output:
+        from ..fileio import check_output
+
+        # an output that will be refused is said before the findings, not after a screenful of them
+        check_output(args.output, overwrite=bool(args.overwrite))
     # Importing the reader and the checks, reading, validating and printing one workbook (bounded by
     # xlsheet.safety's limits) makes many objects but no garbage cycles worth collecting; the cyclic collector's
     # passes over everything just imported cost ~4 ms of the command's ~50.  Reference counting still frees
