@@ -594,10 +594,13 @@ def test_a_new_data_folder_and_its_database_are_private_to_the_service(tmp_path)
     old = os.umask(0o022)
     try:
         store = Store(tmp_path / "data")
+        _, blob = store.put_blob(b"PK fake workbook", "a.xlsx")
+        made = [tmp_path / "data" / name for name in ("blobs", "derived", "tmp")] + [blob.parent, store.tmp_dir()]
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
     assert stat.S_IMODE((tmp_path / "data" / "xlsheet.sqlite3").stat().st_mode) == 0o600
+    assert {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in made} == {p.name: "0o700" for p in made}
     assert store.schema_version() >= 1
     shared = tmp_path / "shared"
     shared.mkdir(mode=0o750)

@@ -187,7 +187,8 @@ class Service:
         key = new_key()
         folder = self.store.derived_dir(key)
         inputs = folder / "units"
-        inputs.mkdir(parents=True)
+        folder.mkdir(mode=0o700)
+        inputs.mkdir(mode=0o700)
         paths, labels = [], {}
         for u in rows:
             s = u["last"]

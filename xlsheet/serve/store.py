@@ -77,9 +77,10 @@ class Store:
             # user (an existing folder keeps the permissions IT gave it)
             self.data.mkdir(parents=True)
             os.chmod(self.data, 0o700)
-        (self.data / "blobs").mkdir(exist_ok=True)
-        (self.data / "derived").mkdir(exist_ok=True)
-        (self.data / "tmp").mkdir(exist_ok=True)
+        # the folders inside are the service's own: 0700 too (mkdir's mode, which a umask can only narrow)
+        (self.data / "blobs").mkdir(mode=0o700, exist_ok=True)
+        (self.data / "derived").mkdir(mode=0o700, exist_ok=True)
+        (self.data / "tmp").mkdir(mode=0o700, exist_ok=True)
         if db_url is None:
             _private_file(self.data / "xlsheet.sqlite3")  # SQLite gives its -wal/-shm files the same mode
         self.url = db_url or f"sqlite:///{self.data / 'xlsheet.sqlite3'}"
@@ -136,7 +137,7 @@ class Store:
         suffix = next((s for s in ALLOWED_SUFFIXES if filename.lower().endswith(s)), ".xlsx")
         path = self.blob_path(sha, suffix)
         if not path.exists():
-            path.parent.mkdir(exist_ok=True)
+            path.parent.mkdir(mode=0o700, exist_ok=True)
             tmp = path.with_name(f".{new_key()}.part")
             with open(tmp, "wb") as fh:
                 fh.write(content)
@@ -153,7 +154,7 @@ class Store:
 
     def tmp_dir(self) -> Path:
         path = self.data / "tmp" / new_key()
-        path.mkdir()
+        path.mkdir(mode=0o700)
         return path
 
     # -- submissions ----------------------------------------------------------------------------------------

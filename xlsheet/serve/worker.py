@@ -62,7 +62,7 @@ def _process(path: str, out_dir: str, display: str, previous_by_year: dict | Non
     from .. import jobs
 
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(mode=0o700, parents=True, exist_ok=True)  # the service's folders are private (store.py)
     previous = _previous(path, previous_by_year)
     # the previous workbook by its stored name (<sha256>.<suffix>), so that a moved data folder still works
     (out / INPUTS).write_text(json.dumps({"previous": Path(previous).name if previous else None}), encoding="utf-8")
