@@ -62,6 +62,21 @@ def test_import_of_a_non_report_docx_says_why(tmp_path, capsys):
     assert "年度" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("suffix", [".docx", ".xlsx", ".pdf"])
+def test_plain_text_under_an_office_or_pdf_name_is_said_to_be_renamed(tmp_path, capsys, suffix):
+    from xlsheet.importer import sniff
+
+    text = "某某局2024年政府信息公开工作年度报告\n一、总体情况\n"
+    (tmp_path / "report.txt").write_text(text, encoding="utf-8")
+    assert sniff(tmp_path / "report.txt") == "txt"  # as a .txt the same text is read as a text dump
+    src = tmp_path / f"renamed{suffix}"
+    src.write_text(text, encoding="utf-8")
+    assert main(["import", str(src), "-o", str(tmp_path / "out.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert f"纯文本文件，不是真正的 {suffix} 文件" in err and "改为 .txt" in err and "Traceback" not in err, err
+    assert not (tmp_path / "out.xlsx").exists()
+
+
 def _set_cell_text(cell, text):
     p = cell.paragraphs[0]
     for r in p.runs[1:]:

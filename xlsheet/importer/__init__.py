@@ -140,6 +140,9 @@ def import_docx(path, **overrides) -> Imported:
 _SUPPORTED = "可导入的已发布报告格式为 Word 文档（.docx）、网页（.html/.htm）和文本导出（.txt）"
 
 
+_BINARY_NAMES = (".docx", ".doc", ".xlsx", ".xlsm", ".xls", ".pdf", ".wps", ".et")
+
+
 def sniff(path) -> str:
     """The report file type of ``path`` ("docx" | "html" | "txt"), by content first, then by name; raises
     NotAReportError with what the file looks like."""
@@ -172,6 +175,12 @@ def sniff(path) -> str:
         return "html"
     elif b"\x00" in head or not head.strip():
         what = "空文件" if not head.strip() else "二进制文件"
+    elif name.lower().endswith(_BINARY_NAMES):
+        # plain text under an Office or PDF name is a renamed file, not that document: say so rather than read it
+        # as a text dump and fail on its title (an HTML page saved as .doc, which Word and many portals do, is read)
+        suffix = os.path.splitext(name)[1]
+        what = (f"纯文本文件，不是真正的 {suffix} 文件（可能是改了扩展名）。如果这是报告全文的文本导出，"
+                "请把扩展名改为 .txt 后再导入")
     else:
         return "txt"  # plain text: the text dump of a report (its title decides whether it is one)
     raise NotAReportError(f"无法导入“{name}”：这是{what}。{_SUPPORTED}。")
