@@ -289,3 +289,22 @@ def test_validate_write_to_an_existing_file_is_refused_before_the_findings(examp
     assert main(["validate", str(examples / "demo_2024.xlsx"), "--write", "-o", str(target), "--overwrite"]) == 0
     assert "结果：" in capsys.readouterr().out and "校验结果" in load_workbook(target).sheetnames
     assert (tmp_path / "别人的文件.bak.xlsx").read_bytes() == b"keep me"
+
+
+def test_the_result_line_says_when_blank_cells_are_listed_as_one_row(examples, tmp_path, capsys):
+    from xlsheet.workbook import names
+
+    wb = load_workbook(examples / "demo_2024.xlsx")
+    sheet, _, ref = wb.defined_names[names.input_name("t3.new.natural")].attr_text.partition("!")
+    column = ref.replace("$", "")[0]
+    first = int(ref.replace("$", "")[1:])
+    for row in range(first, first + 5):  # five cells one under another: one listed row
+        wb[sheet.strip("'")][f"{column}{row}"].value = None
+    wb.save(tmp_path / "blanks.xlsx")
+    assert main(["validate", str(tmp_path / "blanks.xlsx"), "--all"]) == 1
+    out = capsys.readouterr().out
+    table = [line for line in out.splitlines() if line.startswith(("错误", "警告"))]
+    assert any(f"{column}{first}:{column}{first + 4}" in line for line in table), table
+    assert f"上表共 {len(table)} 行" in out.splitlines()[-1], out
+    assert main(["validate", str(examples / "demo_2024.xlsx")]) == 0
+    assert "上表共" not in capsys.readouterr().out

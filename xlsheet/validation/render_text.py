@@ -32,5 +32,7 @@ def render_text(result: Result, limit: int | None = None) -> str:
             lines.append(f"……另有 {len(rows) - len(shown)} 条，完整清单请用 --json 或 --write 查看")
         lines.append("")
     verdict = "通过：可以生成报告" if result.ok else "未通过：请先改正错误再生成报告"
-    lines.append(f"结果：{result.summary()}。{verdict}。")
+    # a run of blank cells is one row above but each cell is counted: say so, or 40 errors over 18 rows puzzles
+    grouped = f"（相邻的空白单元格合并为一行，上表共 {len(rows)} 行）" if len(rows) < len(result.findings) else ""
+    lines.append(f"结果：{result.summary()}{grouped}。{verdict}。")
     return "\n".join(lines)
