@@ -606,3 +606,62 @@ def test_a_new_data_folder_and_its_database_are_private_to_the_service(tmp_path)
     shared.mkdir(mode=0o750)
     Store(shared)
     assert stat.S_IMODE(shared.stat().st_mode) == 0o750
+
+
+def test_the_officers_confirmation_banner_says_only_what_the_service_did(client):
+    # A link with ?note=… used to put anyone's words in the green banner (a phishing aid); the note now travels in
+    # the signed session, shown once on the page the form redirects to.
+    login(client)
+    bait = "系统升级：请立即访问 http://evil.example 重新登录"
+    page = client.get("/admin/roster", params={"note": bait})
+    assert page.status_code == 200 and "evil.example" not in page.text and 'id="note"' not in page.text
+    csrf = csrf_of(page.text)
+    added = client.post("/admin/roster/add", data={"csrf": csrf, "names": "横幅测试局"}, follow_redirects=False)
+    assert added.status_code == 303 and "note" not in added.headers["location"]
+    shown = client.get(added.headers["location"])
+    assert 'id="note"' in shown.text and "已添加 1 个单位" in shown.text
+    assert 'id="note"' not in client.get("/admin/roster").text  # once
+
+
+def test_a_workbook_naming_another_agency_is_flagged_to_the_clerk_and_on_the_dashboard(client, store, tmp_path):
+    store.add_units(["示例区教育局", "名称核对局"])
+    edu = next(u for u in store.units() if u["name"] == "示例区教育局")
+    other = next(u for u in store.units() if u["name"] == "名称核对局")
+    # the full name in the workbook, a short one in the roster: the same agency, nothing said
+    page = upload(client, variant(tmp_path / "edu.xlsx", "示例市示例区教育局"), action=f"/u/{edu['token']}/upload")
+    assert page.status_code == 200 and "校验通过" in page.text and 'id="agency"' not in page.text
+    # another office's workbook through this unit's link: it passes validation, and the page says whose it is
+    page = upload(client, variant(tmp_path / "neighbour.xlsx", "示例区财政局"), action=f"/u/{other['token']}/upload")
+    assert "校验通过" in page.text and 'id="agency"' in page.text
+    assert "工作簿中的机关名称为“示例区财政局”，与本单位“名称核对局”不一致" in page.text
+    login(client)
+    board = client.get("/admin", params={"year": 2024}).text
+    flagged = board.split('id="mismatch"', 1)[1].split("</p>", 1)[0]
+    assert "名称核对局（上传的工作簿为“示例区财政局”）" in flagged and "示例区教育局" not in flagged
+
+
+def test_the_dashboard_counts_a_units_uploads_of_the_year_shown(client, store, tmp_path):
+    store.add_units(["年度计数局"])
+    unit = next(u for u in store.units() if u["name"] == "年度计数局")
+    for year in (2023, 2024, 2024):
+        upload(client, variant(tmp_path / f"{year}.xlsx", "年度计数局", year=year, bump=None if year == 2023 else 1),
+               action=f"/u/{unit['token']}/upload")
+    login(client)
+
+    def uploads(year):
+        rows = store.dashboard(year)
+        return next(u["uploads"] for u in rows if u["name"] == "年度计数局")
+
+    assert (uploads(2023), uploads(2024), uploads(2025)) == (1, 2, 0)
+
+
+def test_a_units_workbook_of_another_year_than_most_units_is_pointed_out(client, store, tmp_path):
+    store.add_units(["年度核对局"])
+    unit = next(u for u in store.units() if u["name"] == "年度核对局")
+    page = upload(client, variant(tmp_path / "now.xlsx", "年度核对局"), action=f"/u/{unit['token']}/upload")
+    collected = store.campaign_year()  # the year most unit uploads are for (the demo's, 2024, here)
+    assert ('id="year-note"' in page.text) == (collected != read(DEMO).year)
+    page = upload(client, variant(tmp_path / "old.xlsx", "年度核对局", year=collected - 2),
+                  action=f"/u/{unit['token']}/upload")
+    assert 'id="year-note"' in page.text
+    assert f"这是{collected - 2}年度的工作簿，而各单位上传的主要是{collected}年度的报告" in page.text

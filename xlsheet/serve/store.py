@@ -258,15 +258,18 @@ class Store:
 
     # -- the officer's dashboard ----------------------------------------------------------------------------
     def dashboard(self, year: int) -> list[dict]:
-        """Per unit: its latest submission for report ``year``, the state (未提交 / 有错误 / 已通过), counts, and
-        duplicates (the same file, or the same agency name, as another unit's latest submission)."""
+        """Per unit: its latest submission for report ``year``, the state (未提交 / 有错误 / 已通过), its uploads
+        for that year, duplicates (the same file, or the same agency name, as another unit's latest submission)
+        and ``mismatch``: the sentence when that submission's workbook names another agency (else None)."""
+        from .agency import agency_mismatch
+
         rows = self.units()
         with self.engine.connect() as conn:
             q = select(submissions).where(submissions.c.unit_id.is_not(None)).order_by(submissions.c.id)
             latest, count = {}, Counter()
             for s in conn.execute(q).mappings():
-                count[s["unit_id"]] += 1
-                if s["year"] in (year, None):
+                if s["year"] in (year, None):  # uploads for this report year (None: unreadable, year unknown)
+                    count[s["unit_id"]] += 1
                     latest[s["unit_id"]] = dict(s)
         by_sha = Counter(s["sha256"] for s in latest.values())
         by_agency = Counter(s["agency"] for s in latest.values() if s["agency"])
@@ -280,6 +283,7 @@ class Store:
             if s and s["agency"] and by_agency[s["agency"]] > 1:
                 dup.append(f"机关名称“{s['agency']}”与其他单位重复")
             u["duplicates"] = dup
+            u["mismatch"] = agency_mismatch(u["name"], s["agency"]) if s else None
         return rows
 
     def county_info(self, year: int) -> dict:

@@ -25,10 +25,18 @@ def require_admin(handler):
     return guarded
 
 
-def back(path: str, note: str = "") -> RedirectResponse:
-    from urllib.parse import quote
+def back(request, path: str, note: str = "") -> RedirectResponse:
+    """Redirect to ``path`` after a form, with ``note`` for the next page shown (:func:`flash`).  The note travels
+    in the signed session, not in the address: a link with ``?note=…`` would let anyone put words of theirs into
+    the officer's green confirmation banner ("系统升级：请访问 … 重新登录")."""
+    if note:
+        request.session["note"] = note
+    return RedirectResponse(path, status_code=303)
 
-    return RedirectResponse(f"{path}?note={quote(note)}" if note else path, status_code=303)
+
+def flash(request) -> str | None:
+    """The note :func:`back` left for this page, once."""
+    return request.session.pop("note", None)
 
 
 async def login_page(request):
@@ -75,12 +83,12 @@ async def dashboard(request):
     county_agency = (await blocking(svc.store.county_info, year)).get("agency", "")
     return render(request, "dashboard.html", rows=rows, year=year, counts=counts, county_agency=county_agency,
                   missing=[u["name"] for u in rows if u["state"] == "未提交"],
-                  duplicates=[u for u in rows if u["duplicates"]])
+                  duplicates=[u for u in rows if u["duplicates"]], mismatched=[u for u in rows if u["mismatch"]])
 
 
 @require_admin
 async def roster(request):
-    return render(request, "roster.html", units=service(request).store.units(), note=request.query_params.get("note"),
+    return render(request, "roster.html", units=service(request).store.units(), note=flash(request),
                   base=str(request.base_url).rstrip("/"))
 
 
@@ -92,7 +100,7 @@ async def roster_import(request):
     if out.get("error"):
         raise HTTPException(422, out["error"])
     added, existing = await blocking(service(request).store.add_units, roster_clean(out["names"]))
-    return back("/admin/roster", f"已导入 {added} 个单位（{existing} 个已在名单中）。")
+    return back(request, "/admin/roster", f"已导入 {added} 个单位（{existing} 个已在名单中）。")
 
 
 @require_admin
@@ -100,7 +108,7 @@ async def roster_add(request):
     data = await form(request)
     names = roster_clean(str(data.get("names", "")).splitlines())
     added, existing = await blocking(service(request).store.add_units, names)
-    return back("/admin/roster", f"已添加 {added} 个单位（{existing} 个已在名单中）。")
+    return back(request, "/admin/roster", f"已添加 {added} 个单位（{existing} 个已在名单中）。")
 
 
 def _unit(request) -> dict:
@@ -117,7 +125,7 @@ async def unit_token(request):
     reissue = data.get("action") == "reissue"
     await blocking(service(request).store.revoke, unit["id"], reissue)
     note = "已收回旧链接并生成新链接。" if reissue else "已收回该单位的链接，旧链接立即失效。"
-    return back("/admin/roster", f"{unit['name']}：{note}")
+    return back(request, "/admin/roster", f"{unit['name']}：{note}")
 
 
 @require_admin
@@ -132,14 +140,14 @@ async def unit_edit(request):
         await blocking(service(request).store.update_unit, unit["id"], **values)
     except IntegrityError:  # the unique name constraint
         raise HTTPException(409, f"名单中已有名为“{name}”的单位。") from None
-    return back(f"/admin/units/{unit['id']}", "已保存。")
+    return back(request, f"/admin/units/{unit['id']}", "已保存。")
 
 
 @require_admin
 async def unit_page(request):
     unit = _unit(request)
     history = service(request).store.unit_submissions(unit["id"])
-    return render(request, "admin_unit.html", unit=unit, history=history, note=request.query_params.get("note"),
+    return render(request, "admin_unit.html", unit=unit, history=history, note=flash(request),
                   base=str(request.base_url).rstrip("/"))
 
 
@@ -162,7 +170,7 @@ async def _rolled_up(request, year: int, agency: str | None, note: str = "") -> 
     out = await blocking(service(request).county, year, agency)
     if out.get("error") and "summary" not in out:
         raise HTTPException(422, out["error"])
-    return back(f"/admin/rollup/{out['key']}", note)
+    return back(request, f"/admin/rollup/{out['key']}", note)
 
 
 @require_admin
@@ -196,7 +204,7 @@ async def rollup_page(request):
 
     year = out["summary"]["year"]
     return render(request, "rollup.html", out=out, groups=grouped(out.get("result")), fields=fields(year),
-                  saved=service(request).store.county_info(year), note=request.query_params.get("note"))
+                  saved=service(request).store.county_info(year), note=flash(request))
 
 
 @require_admin

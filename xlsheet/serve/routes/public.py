@@ -29,7 +29,13 @@ async def findings(request, unit=None):
     row = load(request, request.path_params["key"])
     if unit is not None and row["unit_id"] != unit["id"]:
         raise HTTPException(404, "找不到这次上传的记录（链接可能有误）。")
-    return render(request, "findings.html", unit=unit, **submission_view(row))
+    from ..agency import agency_mismatch, year_note
+
+    mismatch = year = None
+    if unit is not None:  # through a unit's link: is it that unit's workbook, for the year being collected?
+        mismatch = agency_mismatch(unit["name"], row.get("agency"))
+        year = year_note(row.get("year"), service(request).store.campaign_year())
+    return render(request, "findings.html", unit=unit, mismatch=mismatch, year_note=year, **submission_view(row))
 
 
 async def marked(request):
