@@ -68,6 +68,13 @@ def rendered(tmp_path_factory):
         report = _long_narrative(n)
         render_docx(report, tmp / f"long{n}.docx")
         docs[f"long{n}"] = (tmp / f"long{n}.docx", None, report)
+    # An opening paragraph of 9, 10, 11 lines puts the page foot inside 表二's first block: with only the heading
+    # rows kept with the next, line 10 left 规章 on page 1 and 行政规范性文件 on page 2 (found by rendering 1…24).
+    for lines in (9, 10, 11):
+        report = clean("v2021")
+        report.narrative["s1_intro"] = "政" * (fonts.CHARS_PER_LINE - 2 + fonts.CHARS_PER_LINE * (lines - 1))
+        render_docx(report, tmp / f"opening{lines}.docx", chart=False)
+        docs[f"opening{lines}"] = (tmp / f"opening{lines}.docx", None, report)
     render_docx(_grid_probe(), tmp / "grid.docx", chart=False)
     docs["grid"] = (tmp / "grid.docx", None)
     _run(["--convert-to", "pdf", "--outdir", str(tmp / "pdf"), *(str(d[0]) for d in docs.values())], tmp)
@@ -132,6 +139,45 @@ def test_no_page_ends_with_a_heading_or_a_table_header(rendered):
             assert problem is None, f"{name} page {number} {problem}"
             checked += 1
     assert checked >= 40
+
+
+def _row_pages(pages: list[str], label: str) -> set[int]:
+    """The pages on which a table row starting with ``label`` and holding only numbers after it is printed."""
+    found = set()
+    for number, page in enumerate(pages, start=1):
+        for line in page.splitlines():
+            tokens = line.split()
+            if len(tokens) > 1 and tokens[0] == label and all(re.fullmatch(r"[-+]?[\d.,]*(万元)?", t) for t in tokens[1:]):
+                found.add(number)
+    return found
+
+
+def test_a_block_of_table_two_is_never_split_between_pages(rendered):
+    from xlsheet import read
+
+    split, checked = [], 0
+    for name, doc in rendered.items():
+        if name == "grid":
+            continue
+        report = doc["report"]
+        if report is None:
+            src = EXAMPLES / "demo_2024.xlsx" if name == "demo" else next(EXAMPLES.glob(f"{name[4:]}_*.xlsx"))
+            report = read(src)
+        table = next(t for t in report.spec.tables if t.key == "t2")
+        block: list[str] = []
+        for row in list(table.rows_for(report.variants)) + [None]:
+            if row is not None and row.role == "data":
+                if not row.inline:  # a one-line "label：value" row is not a row of columns
+                    block.append(row.cells[0].label(report.year))
+                continue
+            if len(block) > 1:
+                pages = [_row_pages(doc["pages"], label) for label in block]
+                assert all(len(p) == 1 for p in pages), (name, block, pages)  # each row found once
+                checked += 1
+                if len(set().union(*pages)) > 1:
+                    split.append((name, block, pages))
+            block = []
+    assert checked >= 20 and not split, split
 
 
 def test_the_check_sees_a_heading_at_the_foot_of_a_page():

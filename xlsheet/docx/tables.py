@@ -5,7 +5,8 @@ table shows continuations as empty cells, exactly as in the published reports.
 
 Pagination: no row breaks across pages (``w:cantSplit``), and the paragraphs of block heading and column
 header rows (第二十条第（X）项, 信息内容 …, the three header rows of 表三 and 表四) are ``keepNext``, so a block's
-header always stands on the same page as its first data row.  Widths come from the spec's ``print_widths`` (mm)
+header always stands on the same page as its first data row; a short block's data rows are kept together too
+(:func:`_kept_with_next`), and 表三's header rows repeat on each page it spans.  Widths come from the spec's ``print_widths`` (mm)
 when given, else from its relative ``widths``; data labels that wrap are left-aligned with their whole column
 (:func:`label_alignments`), the rest is centred.
 """
@@ -78,6 +79,32 @@ def _tc(width: int, span: int, vmerge: str | None, text: str, *, keep: bool, ali
             f'{paras}</w:tc>')
 
 
+#: A block with at most this many data rows is kept on one page with its heading (表二's blocks have one or two);
+#: a longer one (表三's) may break between data rows, under its repeated header rows.
+KEPT_DATA_ROWS = 4
+
+
+def _kept_with_next(rows) -> list[bool]:
+    """For each row, whether its paragraphs are ``keepNext``: heading and header rows always (they stand with the
+    first data row), and every data row but the last of a short block, so that 表二 never breaks between 规章 and
+    行政规范性文件 leaving a block's rows without their heading (a longer block breaks where Word or LibreOffice
+    needs; a break may still fall between two blocks, each of which carries its own heading)."""
+    keep = [r.role in ("heading", "header") for r in rows]
+    i = 0
+    while i < len(rows):
+        if rows[i].role != "data":
+            i += 1
+            continue
+        end = i
+        while end + 1 < len(rows) and rows[end + 1].role == "data":
+            end += 1
+        if end - i + 1 <= KEPT_DATA_ROWS:
+            for j in range(i, end):
+                keep[j] = True
+        i = end + 1
+    return keep
+
+
 def table_xml(table: Table, report: Report) -> str:
     cols = column_widths(table)
     aligns = label_alignments(table, cols, report.year)
@@ -89,8 +116,9 @@ def table_xml(table: Table, report: Report) -> str:
     parts = [f'<w:tbl {W}><w:tblPr><w:tblW w:w="{sum(cols)}" w:type="dxa"/><w:jc w:val="center"/>'
              f'<w:tblBorders>{border}</w:tblBorders><w:tblLayout w:type="fixed"/>'
              f'<w:tblCellMar>{margins}</w:tblCellMar></w:tblPr><w:tblGrid>{grid}</w:tblGrid>']
-    for row in table.rows_for(report.variants):
-        keep = row.role in ("heading", "header")
+    rows = table.rows_for(report.variants)
+    kept = _kept_with_next(rows)
+    for row, keep in zip(rows, kept):
         header = "<w:tblHeader/>" if row.role == "header" and table.key == "t3" else ""
         parts.append(f"<w:tr><w:trPr><w:cantSplit/>{header}</w:trPr>")
         if row.inline:
