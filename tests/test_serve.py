@@ -210,6 +210,22 @@ def test_oversized_upload_is_413(client):
     csrf = csrf_of(client.get("/").text)
     r = client.post("/check", data={"csrf": csrf}, files={"file": ("big.xlsx", big)})
     assert r.status_code == 413 and "不能超过 2 MB" in r.text
+    assert 'class="top"' in r.text and "<footer>" in r.text  # the site's own page, not a bare one
+
+
+def test_error_pages_lead_back_to_where_the_reader_came_from(client, store):
+    store.add_units(["返回链接局"])
+    token = next(u for u in store.units() if u["name"] == "返回链接局")["token"]
+    csrf = csrf_of(client.get(f"/u/{token}").text)
+    empty = client.post(f"/u/{token}/upload", data={"csrf": csrf}, files={"file": ("空.xlsx", b"")})
+    assert empty.status_code == 400 and f'id="back" href="/u/{token}"' in empty.text and "返回本单位页面" in empty.text
+    big = client.post(f"/u/{token}/upload", data={"csrf": csrf}, files={"file": ("big.xlsx", b"0" * (3 * MB))})
+    assert big.status_code == 413 and f'id="back" href="/u/{token}"' in big.text and 'class="top"' in big.text
+    gone = client.get("/u/" + "x" * 40)  # a link that is no more: back to the home page, not to itself
+    assert gone.status_code == 404 and 'id="back" href="/"' in gone.text
+    login(client)
+    missing = client.get("/admin/rollup/nosuchkey")
+    assert missing.status_code == 404 and 'id="back" href="/"' in missing.text
 
 
 def test_forms_without_the_csrf_token_are_refused(client):
@@ -665,3 +681,9 @@ def test_a_units_workbook_of_another_year_than_most_units_is_pointed_out(client,
                   action=f"/u/{unit['token']}/upload")
     assert 'id="year-note"' in page.text
     assert f"这是{collected - 2}年度的工作簿，而各单位上传的主要是{collected}年度的报告" in page.text
+
+
+def test_times_are_shown_in_beijing_time_whatever_the_servers_zone():
+    from xlsheet.serve.app import _localtime
+
+    assert _localtime(3600) == "1970-01-01 09:00:00" and _localtime(None) == ""

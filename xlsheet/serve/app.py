@@ -21,8 +21,32 @@ from .service import Service, Settings
 SEVERITY = {"error": "错误", "warning": "警告"}
 
 
+#: China has one time zone; the server's own (often UTC on a virtual machine) would show 02:59 for 10:59.
+BEIJING = 8 * 3600
+
+
 def _localtime(ts) -> str:
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ts)) if ts else ""
+    """A stored UTC timestamp as Beijing time (UTC+8), whatever the server's time zone."""
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(ts + BEIJING)) if ts else ""
+
+
+def back_link(path: str, status: int) -> tuple[str, str]:
+    """Where an error page sends its reader back to: a clerk's own page for an error under their unit link
+    (unless the link itself is what failed: 404), the dashboard under /admin, else the home page."""
+    parts = path.split("/")
+    if len(parts) > 3 and parts[1] == "u" and parts[2] and status != 404:
+        return f"/u/{parts[2]}", "返回本单位页面"
+    if parts[1:2] == ["admin"] and status != 404:
+        return "/admin", "返回汇总看板"
+    return "/", "返回首页"
+
+
+def error_page(env: Environment, message: str, path: str, status: int, **context) -> str:
+    """The error page (error.html, within the site's header and footer) for ``message`` met at ``path``."""
+    href, label = back_link(path, status)
+    context.setdefault("admin", None)
+    context.setdefault("csrf", "")
+    return env.get_template("error.html").render(message=message, back_href=href, back_label=label, **context)
 
 
 def templates() -> Environment:
@@ -59,7 +83,8 @@ async def _http_error(request, exc: HTTPException):
         detail = "不支持该请求方式。"
     if _wants_json(request):
         return JSONResponse({"error": detail}, status_code=exc.status_code, headers=exc.headers)
-    return render(request, "error.html", status=exc.status_code, message=detail)
+    href, label = back_link(request.url.path, exc.status_code)
+    return render(request, "error.html", status=exc.status_code, message=detail, back_href=href, back_label=label)
 
 
 async def _server_error(request, exc):
@@ -85,9 +110,11 @@ def create_app(settings: Settings | None = None, *, data=None, db=None) -> Starl
             service.close()
 
     routes = [Route("/static/style.css", _style), *public.routes, *clerk.routes, *admin.routes, *api.routes]
+    env = templates()
     middleware = [
         Middleware(SecurityHeaders),
-        Middleware(BodyLimit, limit=settings.max_upload + 64 * 1024, shown=settings.max_upload),  # + multipart overhead
+        Middleware(BodyLimit, limit=settings.max_upload + 64 * 1024, shown=settings.max_upload,  # + multipart overhead
+                   page=lambda message, path: error_page(env, message, path, 413)),
         Middleware(SessionMiddleware, secret_key=service.store.secret(), session_cookie="xlsheet_session",
                    max_age=8 * 3600, same_site="lax", https_only=settings.secure_cookie),
     ]
@@ -95,6 +122,6 @@ def create_app(settings: Settings | None = None, *, data=None, db=None) -> Starl
                     exception_handlers={HTTPException: _http_error, 500: _server_error})
     app.state.service = service
     app.state.settings = settings
-    app.state.templates = templates()
+    app.state.templates = env
     app.state.login_limit = RateLimit()
     return app
