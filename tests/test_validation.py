@@ -128,6 +128,14 @@ def test_balance_finding_is_located_with_values():
     assert "自然人" in f.message
 
 
+def test_the_message_says_how_far_apart_the_sides_are_the_finding_keeps_the_sign():
+    report = clean()
+    add(report, "t3.open.natural", 3)  # a part three above: (七)总计 − the sum of (一)…(六) = −3
+    f = next(f for f in validate(report).findings if f.rule_id == "T3-RESULT-SUM")
+    assert f.diff == -3 and "相差 3" in f.message and "相差 -" not in f.message
+    assert any(d["diff"] == -3 for d in validate(report).to_dict()["findings"] if d["rule"] == "T3-RESULT-SUM")
+
+
 def test_a_blank_makes_dependent_equations_not_assessable_never_passed_or_zero():
     report = clean()
     report.values["t3.new.natural"] = BLANK

@@ -68,7 +68,13 @@ class Context(Record):
 
     def finding(self, rule: Rule, *, key: str | None = None, cells=(), left=None, right=None, diff=None,
                 location: Location | None = None, **fields) -> Finding:
-        message = rule.message.format_map(_Keep(fields, left=left, right=right, diff=diff))
+        # the message says how far apart the two sides are (相差 3), which side is larger being in its numbers;
+        # the signed difference stays in the finding (JSON "diff": left − right)
+        try:
+            gap = abs(diff)  # int, float or Decimal (not imported here: decimal is off validate's start-up path)
+        except TypeError:  # None, or text
+            gap = diff
+        message = rule.message.format_map(_Keep(fields, left=left, right=right, diff=gap))
         location = location or (self.loc(key) if key else None)
         cells = tuple(c for c in cells if c is not None) or ((location,) if location else ())
         return Finding(rule.id, rule.severity, rule.title, message, location, cells, left, right, diff, key)
