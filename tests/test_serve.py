@@ -687,3 +687,13 @@ def test_times_are_shown_in_beijing_time_whatever_the_servers_zone():
     from xlsheet.serve.app import _localtime
 
     assert _localtime(3600) == "1970-01-01 09:00:00" and _localtime(None) == ""
+
+
+def test_an_unreadable_upload_is_said_with_what_to_do(client, tmp_path):
+    fake = tmp_path / "笔记.xlsx"
+    fake.write_text("这是一份笔记，不是工作簿。", encoding="utf-8")
+    page = upload(client, fake)
+    assert "无法读取该文件" in page.text and "“另存为” .xlsx 后再试。" in page.text  # advice, and a full stop
+    csrf = csrf_of(client.get("/").text)
+    empty = client.post("/check", data={"csrf": csrf}, files={"file": ("空.xlsx", b"")})
+    assert empty.status_code == 400 and "重新保存后再上传" in empty.text

@@ -73,7 +73,8 @@ def _sniff(head: bytes) -> str:
         return "这是文本数据文件，不是 Excel 工作簿"
     if head.startswith(b"PK"):
         return "文件已损坏或不完整（可能下载或拷贝中断），请重新获取原文件"
-    return "文件内容不是 Excel 工作簿（.xlsx），可能是其他类型的文件被改了扩展名或文件已损坏"
+    return ("文件内容不是 Excel 工作簿（.xlsx），可能是其他类型的文件被改了扩展名或文件已损坏。请在 Excel 或 WPS 中"
+            "打开原文件，“另存为” .xlsx 后再试")
 
 
 def col_number(letters: str) -> int:
@@ -438,7 +439,8 @@ def read_file(name: str, shown: str | None = None, kind: str = "Excel 工作簿"
 def _check_size(size: int, shown: str, kind: str) -> None:
     """Refuse a file of ``size`` bytes that is empty or larger than ``MAX_FILE``."""
     if size == 0:
-        raise InvalidWorkbookError(f"“{shown}”是空文件（0 字节）")
+        raise InvalidWorkbookError(f"“{shown}”是空文件（0 字节），可能保存或拷贝未完成。请在 Excel 或 WPS 中重新保存"
+                                   "（或重新获取原文件）后再试")
     if size > MAX_FILE:
         raise InvalidWorkbookError(f"“{shown}”过大（{size // 1024 // 1024} MB），年报{kind}不应超过 20 MB")
 

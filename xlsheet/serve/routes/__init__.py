@@ -46,7 +46,8 @@ async def upload(data, request, field: str = "file") -> tuple[bytes, str]:
     if len(content) > limit:
         raise HTTPException(413, too_large(limit))
     if not content:
-        raise HTTPException(400, f"“{item.filename}”是空文件（0 字节）。")
+        raise HTTPException(400, f"“{item.filename}”是空文件（0 字节），可能保存或拷贝未完成。请在 Excel 或 WPS 中"
+                                 "重新保存后再上传。")
     return content, item.filename
 
 
