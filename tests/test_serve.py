@@ -697,3 +697,12 @@ def test_an_unreadable_upload_is_said_with_what_to_do(client, tmp_path):
     csrf = csrf_of(client.get("/").text)
     empty = client.post("/check", data={"csrf": csrf}, files={"file": ("空.xlsx", b"")})
     assert empty.status_code == 400 and "重新保存后再上传" in empty.text
+
+
+def test_a_very_long_file_name_keeps_its_beginning_and_extension_around_an_ellipsis():
+    from xlsheet.serve.service import display_name
+
+    long = "关于二〇二四年度政府信息公开工作年度报告的填报工作簿" * 6 + "最终版.xlsx"
+    shown = display_name("C:\\用户\\" + long)
+    assert len(shown) == 120 and shown.startswith("关于二〇二四年度") and shown.endswith("最终版.xlsx") and "…" in shown
+    assert display_name("短名.xlsx") == "短名.xlsx" and display_name("") == "工作簿.xlsx"

@@ -30,10 +30,11 @@ class Settings:
 
 def display_name(filename: str | None) -> str:
     """The user's file name for display and downloads only (never a path): last component, no control
-    characters, at most 120 characters."""
+    characters, at most 120 characters — a longer one keeps its beginning and its end (the extension) around
+    an ellipsis, so that what was cut shows."""
     name = re.split(r"[\\/]", filename or "")[-1]
     name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip() or "工作簿.xlsx"
-    return name[-120:]
+    return name if len(name) <= 120 else name[:80] + "…" + name[-39:]
 
 
 #: Imported once by the forkserver, so that every worker (including one replacing a killed worker) starts warm.
