@@ -706,3 +706,22 @@ def test_a_very_long_file_name_keeps_its_beginning_and_extension_around_an_ellip
     shown = display_name("C:\\用户\\" + long)
     assert len(shown) == 120 and shown.startswith("关于二〇二四年度") and shown.endswith("最终版.xlsx") and "…" in shown
     assert display_name("短名.xlsx") == "短名.xlsx" and display_name("") == "工作簿.xlsx"
+
+
+def test_revoking_or_reissuing_a_link_asks_first(client, store):
+    store.add_units(["确认收回局"])
+    unit = next(u for u in store.units() if u["name"] == "确认收回局")
+    login(client)
+    roster = client.get("/admin/roster").text
+    assert f'href="/admin/units/{unit["id"]}/token?action=revoke"' in roster
+    confirm = client.get(f"/admin/units/{unit['id']}/token", params={"action": "revoke"})
+    assert confirm.status_code == 200 and "收回后，该单位的链接立即失效" in confirm.text and 'id="confirm"' in confirm.text
+    csrf = csrf_of(confirm.text)
+    # a bare post (an old form, a replayed request) only leads to the question; the link still works
+    r = client.post(f"/admin/units/{unit['id']}/token", data={"csrf": csrf, "action": "revoke"},
+                    follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].endswith("/token?action=revoke")
+    assert client.get(f"/u/{unit['token']}").status_code == 200
+    r = client.post(f"/admin/units/{unit['id']}/token", data={"csrf": csrf, "action": "revoke", "confirm": "yes"})
+    assert "已收回该单位的链接" in r.text and client.get(f"/u/{unit['token']}").status_code == 404
+    assert client.get(f"/admin/units/{unit['id']}/token", params={"action": "delete"}).status_code == 404

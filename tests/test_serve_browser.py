@@ -182,6 +182,15 @@ def test_officer_then_clerk_then_rollup_in_a_real_browser(site, browser, tmp_pat
     assert "浏览器县人民政府办公室" in county_text and "浏览器县的主要问题和改进情况。" in county_text
     shot(page, tmp_path, "officer-county-report")
 
+    # 收回 asks first, on a page of its own (no script on the site), and then the unit's link is dead
+    page.goto(f"{site}/admin/roster")
+    page.locator("#roster tr", has_text="浏览器乙局").locator("a", has_text="收回").click()
+    assert "收回后，该单位的链接立即失效" in page.locator("#confirm-note").inner_text()
+    shot(page, tmp_path, "officer-revoke-confirm")
+    page.click("#confirm")
+    assert "浏览器乙局：已收回该单位的链接" in page.locator("#note").inner_text()
+    assert page.goto(links[1]).status == 404
+
     # the public page, as anyone would see it
     anyone = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
     ap = anyone.new_page()

@@ -118,11 +118,35 @@ def _unit(request) -> dict:
     return unit
 
 
+#: What changing a unit's link does, said before it is done: the old link stops working at once, and the unit's
+#: clerk may be in the middle of an upload with it.
+_TOKEN_ACTIONS = {
+    "reissue": ("换新链接", "换新链接后，该单位的旧链接立即失效，需要把新链接发给该单位的填报人。已上传的记录保留。"),
+    "revoke": ("收回链接", "收回后，该单位的链接立即失效，该单位将无法再打开本单位页面或上传，直到换发新链接。已上传的记录保留。"),
+}
+
+
+@require_admin
+async def unit_token_confirm(request):
+    """The confirmation page of 换新链接 / 收回 (no script on the site: a second page, not a dialog)."""
+    unit = _unit(request)
+    action = request.query_params.get("action", "")
+    if action not in _TOKEN_ACTIONS:
+        raise HTTPException(404, "没有这种操作。")
+    title, consequence = _TOKEN_ACTIONS[action]
+    return render(request, "token.html", unit=unit, action=action, title=title, consequence=consequence)
+
+
 @require_admin
 async def unit_token(request):
     unit = _unit(request)
     data = await form(request)
-    reissue = data.get("action") == "reissue"
+    action = str(data.get("action", ""))
+    if action not in _TOKEN_ACTIONS:
+        raise HTTPException(400, "没有这种操作。")
+    if data.get("confirm") != "yes":  # only from the confirmation page
+        return RedirectResponse(f"/admin/units/{unit['id']}/token?action={action}", status_code=303)
+    reissue = action == "reissue"
     await blocking(service(request).store.revoke, unit["id"], reissue)
     note = "已收回旧链接并生成新链接。" if reissue else "已收回该单位的链接，旧链接立即失效。"
     return back(request, "/admin/roster", f"{unit['name']}：{note}")
@@ -268,6 +292,7 @@ routes = [
     Route("/admin/roster/import", roster_import, methods=["POST"]),
     Route("/admin/roster/add", roster_add, methods=["POST"]),
     Route("/admin/units/{uid:int}", unit_page),
+    Route("/admin/units/{uid:int}/token", unit_token_confirm),
     Route("/admin/units/{uid:int}/token", unit_token, methods=["POST"]),
     Route("/admin/units/{uid:int}/edit", unit_edit, methods=["POST"]),
     Route("/admin/rollup", rollup, methods=["POST"]),
