@@ -41,3 +41,22 @@ def test_serve_options_have_meaningful_placeholders(name):
     valued = [a for a in parser._actions if a.option_strings and a.nargs != 0]
     assert valued and all(a.metavar and a.metavar != "值" for a in valued), [(a.dest, a.metavar) for a in valued]
     assert " 值" not in parser.format_help()
+
+
+def _columns(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+@pytest.mark.parametrize("name,parser", _parsers(), ids=lambda v: v if isinstance(v, str) else "")
+def test_help_texts_start_in_one_column_on_a_terminal(name, parser, monkeypatch):
+    # a Chinese placeholder is two terminal columns a character: counted as one, the help after --data 目录
+    # started two columns right of the help after --quiet
+    monkeypatch.setenv("COLUMNS", "120")
+    starts = set()
+    for line in parser.format_help().splitlines():
+        m = re.match(r"^(  \S.*?)( {2,})(\S.*)$", line)  # an argument, at least two spaces, its help
+        if m and not line.startswith("用法") and not line.startswith("  {"):
+            starts.add(_columns(m[1]) + len(m[2]))
+    assert len(starts) == 1, (name, sorted(starts), parser.format_help())

@@ -53,11 +53,43 @@ def terminal_columns() -> int:
     return columns
 
 
+def _display_width(text: str) -> int:
+    import unicodedata  # help output only: not on the start-up path of any command
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 class ChineseHelpFormatter(argparse.HelpFormatter):
     def __init__(self, prog, indent_increment=2, max_help_position=24, width=None):
         if width is None:  # argparse's default, the terminal's width less 2 (see terminal_columns)
             width = terminal_columns() - 2
         super().__init__(prog, indent_increment, max_help_position, width)
+
+    # argparse measures an option's column by len(), but a Chinese placeholder (--data 目录) is two columns a
+    # character on a terminal: the help after it started further right than the others'.  Widths are display
+    # widths here (east-Asian wide and full-width characters count two).
+    def add_argument(self, action):
+        super().add_argument(action)
+        if action.help is not argparse.SUPPRESS:
+            get = self._format_action_invocation
+            invocations = [get(action)] + [get(s) for s in self._iter_indented_subactions(action)]
+            widest = max(_display_width(i) for i in invocations) + self._current_indent
+            self._action_max_length = max(self._action_max_length, widest)
+
+    def _format_action(self, action):
+        text = super()._format_action(action)
+        header = self._format_action_invocation(action)
+        prefix = " " * self._current_indent + header
+        first, newline, rest = text.partition("\n")
+        if _display_width(header) == len(header) or not action.help or not first.startswith(prefix):
+            return text
+        help_text = first[len(prefix):].lstrip(" ")
+        if not help_text:  # argparse put the help on the next line already: it starts at the right column
+            return text
+        column = min(self._action_max_length + 2, self._max_help_position)
+        pad = column - self._current_indent - _display_width(header)
+        first = prefix + (" " * pad if pad >= 2 else "\n" + " " * column) + help_text
+        return first + newline + rest
 
     def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
