@@ -153,6 +153,11 @@ def _document(paragraphs: list, tables: list):
         yield dump_rows(t)
 
 
+def _cell_html(text: str) -> str:
+    # a no-break space as portals write it (GBK has no such character): &nbsp;
+    return html.escape(text).replace(chr(10), "<br>").replace("\u00a0", "&nbsp;")
+
+
 def to_html(paragraphs: list, tables: list, encoding: str = "utf-8", declare: bool = True) -> bytes:
     meta = f'<meta http-equiv="Content-Type" content="text/html; charset={encoding}">' if declare else ""
     body = []
@@ -164,7 +169,7 @@ def to_html(paragraphs: list, tables: list, encoding: str = "utf-8", declare: bo
             for row in rows:
                 tds = "".join(
                     f"<td{f' colspan={c.colspan}' if c.colspan > 1 else ''}"
-                    f"{f' rowspan={c.rowspan}' if c.rowspan > 1 else ''}>{html.escape(c.text).replace(chr(10), '<br>')}</td>"
+                    f"{f' rowspan={c.rowspan}' if c.rowspan > 1 else ''}>{_cell_html(c.text)}</td>"
                     for c in row)
                 trs.append(f"<tr>{tds}</tr>")
             body.append(f'<table border="1" cellspacing="0">{"".join(trs)}</table>')
@@ -362,6 +367,24 @@ def variants(fmt: str, year: int) -> list[Variant]:
         "t4.review.pending", "t4.after_review.total", "t3.next.total", "t3.open.total"]  # trailing cells too
     truth = truth_values(fmt, blanks)
     out.append(Variant("blank-cells", official_tables(fmt, truth, year), truth))
+
+    # Blank cells printed as "nothing" marks ("—", "/", a full-width dash, a lone no-break space, "无"), at a
+    # row's end, between numbers, and as the only value of a 表二 row: blank, never a label (a mark taken for
+    # the row's label pushed the numbers before it out of the row and renamed the row).
+    marks = ["—", "/", "－", "\u00a0", "无"]
+    t2_rows = [[c.key for c in r.cells if c.is_input] for r in spec.table("t2").rows_for(frozenset())
+               if r.role == "data"]
+    lone = min((keys for keys in t2_rows if keys), key=len)  # a 表二 row with nothing but marks
+    truth = truth_values(fmt, blanks + lone)
+    tables = official_tables(fmt, truth, year)
+    shown = iter(marks * len(truth))
+    for t, key in zip(tables, ("t2", "t3", "t4")):
+        cells = [c for r in spec.table(key).rows_for(frozenset()) for c in sorted(r.cells, key=lambda c: c.col)]
+        printed_cells = [c for row in t for c in row]
+        for spec_cell, out_cell in zip(cells, printed_cells):
+            if spec_cell.is_input and truth[spec_cell.key] is None:
+                out_cell.text = next(shown)
+    out.append(Variant("dash-and-slash-blanks", tables, truth))
 
     # Repeated header rows in the middle of 表三 (a page break in Word).
     t2, t3, t4 = copy.deepcopy(base)

@@ -59,6 +59,17 @@ def is_number(text: str | None) -> bool:
     return bool(text) and bool(NUMBER.match(flat(text)))
 
 
+#: What portals print in a value cell for "nothing" (after :func:`flat`: NFKC, no whitespace): read as a blank —
+#: never as a row label (it would take the label's place and push the numbers before it out of the row), never as
+#: 0 (a blank stays blank).
+PLACEHOLDERS = frozenset({"-", "--", "---", "—", "——", "–", "―", "/", "//", "\\", "无", "空"})
+
+
+def is_placeholder(text: str | None) -> bool:
+    """Does a cell say "nothing" ("—", "/", "－", "无" …)?  Whitespace alone (a non-breaking space) counts too."""
+    return text is not None and (not flat(text) or flat(text) in PLACEHOLDERS)
+
+
 def published_value(text: str, kind: str):
     """A cell as published → what a clerk would have typed: a clean number as a number, else the text."""
     if text is None or text == "":
@@ -204,7 +215,7 @@ class _Aligner:
                 self.imp.unplaced.append(Unplaced(self.table.title, where, label, c.text.strip(), reason))
 
     def place(self, cell, src: SrcCell, label: str, where: str) -> bool:
-        if cell.key in self.imp.placed:
+        if cell.key in self.imp.placed or is_placeholder(src.text):  # "—", "/", a lone &nbsp;: left blank
             return False
         text = src.text.strip()
         value = published_value(src.text, cell.kind)  # as printed: "　0" stays text, CELL-NORMALISED tells
@@ -222,7 +233,7 @@ class _Aligner:
         if not any(c.text.strip() for c in cells):
             return
         numbers = [i for i, c in enumerate(cells) if not c.cont and is_number(c.text)]
-        labels = [i for i, c in enumerate(cells) if c.text.strip() and not is_number(c.text)]
+        labels = [i for i, c in enumerate(cells) if not is_placeholder(c.text) and not is_number(c.text)]
         own_labels = [i for i in labels if not cells[i].cont]
         label_text = " / ".join(norm(cells[i].text) for i in labels) or "（无栏目名称）"
         if any(_PUBLISH_LABEL in norm(cells[i].text) for i in own_labels):
