@@ -167,6 +167,9 @@ def test_portal_page_with_layout_tables_navigation_and_scripts(tmp_path):
     inner = corpus.to_html(corpus.paragraphs(2024, "某某市某某局"), v.tables, "utf-8").decode("utf-8")
     article = inner.split("<div class='article'>")[1].split("</div></body>")[0]
     article = article.replace("<td></td>", "<td>&nbsp;</td>")
+    # the publication line under the title, the print links: page furniture, not the report's text
+    article = article.replace("</p>", "</p><p>发布时间：2025-01-20 09:30　来源：某某局　浏览次数：123</p>"
+                              "<p>【打印本页】【关闭窗口】</p>", 1)
     page = ("<html><head><meta charset=gb2312><script>var a='<table><tr><td>1</td><td>2</td></tr></table>';"
             "</script><style>td{}</style></head><body><div class=nav><a href=#>首页</a> &gt; <a>政府信息公开年报</a>"
             "</div><table width=100%><tr><td><table><tr><td>" + article + "</td></tr></table></td></tr></table>"
@@ -176,6 +179,10 @@ def test_portal_page_with_layout_tables_navigation_and_scripts(tmp_path):
     imp = import_file(src)
     assert (imp.agency, imp.year) == ("某某市某某局", 2024)
     assert not imp.unplaced and len(imp.placed) == len(v.truth)
+    text = "\n".join(imp.narrative.values())
+    assert "本报告统计期限" in text and "继续改进。" in text  # the report's own text is all there
+    for furniture in ("浏览次数", "打印本页", "主办单位", "ICP备", "网站标识码"):
+        assert furniture not in text, (furniture, imp.narrative)
 
 
 def test_unplaced_sheet_never_writes_published_text_as_a_formula(tmp_path):

@@ -83,11 +83,25 @@ def sections(dump: Dump, start: int) -> dict[str, list[str]]:
     return out
 
 
+# A short line that is the portal's page furniture around the article, not the report: the publication line
+# (发布时间 … 浏览次数 …), print/close/share links, the site footer (主办单位, ICP备案号, 网站标识码 …).
+_FURNITURE = re.compile(r"^[【\[]?(?:发布时间|发布日期|发文日期|信息来源|来源|浏览次数|阅读次数|点击数|访问量|字号|字体|"
+                        r"打印|关闭|分享到?|主办单位|主办|承办单位|承办|协办|版权所有|技术支持|网站标识码|联系我们)[】\]]?\s*[：:】\]]"
+                        r"|ICP备|公网安备|网站标识码|浏览次数[：:]|【(?:打印|关闭|收藏|大|中|小)")
+_FURNITURE_MAX = 120  # a longer line is prose, whatever it starts with
+
+
+def is_furniture(line: str) -> bool:
+    text = line.strip()
+    return len(text) <= _FURNITURE_MAX and bool(_FURNITURE.search(text))
+
+
 def body(lines: list[str]) -> list[str]:
-    """Narrative paragraphs: dump artefacts ([image: …], chart data rows with tabs) and blank lines dropped."""
+    """Narrative paragraphs: dump artefacts ([image: …], chart data rows with tabs), the portal's page furniture
+    (:func:`is_furniture`) and blank lines dropped."""
     out = []
     for line in lines:
-        if "\t" in line or line.strip().startswith("[image:"):
+        if "\t" in line or line.strip().startswith("[image:") or is_furniture(line):
             continue
         text = _clean(line)
         if text:
