@@ -183,3 +183,22 @@ def test_live_status_marks_and_the_workbook_verdict(tmp_path):
     assert verdict("fee").startswith("✗")
     assert verdict("fresh").startswith("✗ 还不能生成报告") and not results["fresh"].ok
     assert calc["fresh"]["表三"]["A2"].value == "⚠ 尚有175个单元格未填（没有发生的请填0）"
+
+
+def test_the_postcode_check_in_the_sheet_agrees_with_the_validator(tmp_path):
+    from tests.conftest import EXAMPLES
+
+    codes = ["100000", "012345", "25502X", "10000", "12345.", "1E+05", "12 345", "１２３４５６"]
+    paths = []
+    for i, code in enumerate(codes):
+        wb = load_workbook(EXAMPLES / "demo_2024.xlsx")
+        _set(wb, None, code, names.meta_name("postcode"))
+        paths.append(tmp_path / f"p{i}.xlsx")
+        wb.save(paths[-1])
+    sheet, ref = load_workbook(paths[0]).defined_names[names.meta_name("postcode")].attr_text.split("!")
+    row = int(re.sub(r"\D", "", ref))
+    in_sheet = [load_workbook(p, data_only=True)[sheet.strip("'")].cell(row, 4).value
+                for p in recalc(paths, tmp_path / "out")]
+    by_validator = ["META-POSTCODE" in {f.rule_id for f in validate(read(p)).findings} for p in paths]
+    assert by_validator == [False, False, True, True, True, True, True, True], list(zip(codes, by_validator))
+    assert [bool(v and "邮政编码应为6位数字" in v) for v in in_sheet] == by_validator, list(zip(codes, in_sheet))

@@ -64,6 +64,7 @@ CASES = {
     "META-SIGNOFF-LATE": ("v2021", False, mutate_meta(signoff_date=dt.date(2025, 2, 15))),
     "META-PERIOD": ("v2021", False, mutate_meta(period_start=dt.date(2024, 2, 1))),
     "META-YEAR": ("v2021", False, mutate_meta(year="20244")),
+    "META-POSTCODE": ("v2021", False, mutate_meta(postcode="25502X")),
     "TEXT-CONTROL-CHARS": ("v2021", False, mutate_meta(agency="示例市示例区\x0b人民政府办公室")),
     "TEXT-ACTIVE-COUNT": ("v2019", True, lambda r: (r.values.__setitem__("t2.publish.total", num(14)),
                                                      r.narrative.__setitem__("s1_active", "年度主动公开信息共计20条。"))),

@@ -1,4 +1,5 @@
-"""Checks on 基本信息: required fields, format version against the year, sign-off date, statistical period."""
+"""Checks on 基本信息: required fields, format version against the year, sign-off date, statistical period,
+postcode."""
 from __future__ import annotations
 
 import datetime as dt
@@ -69,3 +70,16 @@ def period(rule, ctx):
     if start != dt.date(r.year, 1, 1) or end != dt.date(r.year, 12, 31):
         yield ctx.finding(rule, location=r.locations.get("meta.period_start"), start=_fmt(start), end=_fmt(end),
                           year=r.year)
+
+
+@check("postcode")
+def postcode(rule, ctx):
+    """A postcode that is not six ASCII digits (25502X, 10000, 100 000); a blank one is META-REQUIRED's."""
+    r = ctx.report
+    for m in r.spec.meta:
+        value = r.meta.get(m.key)
+        if m.kind != "postcode" or value in (None, ""):
+            continue
+        text = str(value).strip()
+        if not (len(text) == 6 and text.isascii() and text.isdigit()):
+            yield ctx.finding(rule, location=r.locations.get(f"meta.{m.key}"), label=m.label, value=value)

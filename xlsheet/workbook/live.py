@@ -119,7 +119,10 @@ def _meta_checks(wb, spec: Spec) -> str:
             tests.append((f"AND(ISNUMBER({b}),ISNUMBER({year}),{b}>DATE({year}+1,3,31))",
                           "✗ 晚于次年3月31日的法定期限"))
         if f.kind == "postcode":
-            tests.append((f"AND(LEN({b})>0,LEN({b})<>6)", "✗ 邮政编码应为6位数字"))
+            # six characters that are all digits: -b is a number, and none of the characters a number may hold
+            # besides digits (25502X, 12345., 1E+05, 12 345 are not postcodes); META-POSTCODE says the same
+            odd = ",".join(f'ISNUMBER(SEARCH("{ch}",{b}))' for ch in (".", "-", "+", "e", ",", " "))
+            tests.append((f"AND(LEN({b})>0,OR(LEN({b})<>6,ISERROR(-{b}),{odd}))", "✗ 邮政编码应为6位数字"))
         if f.kind == "url":
             tests.append((f"AND(LEN({b})>0,ISERROR(SEARCH(\".\",{b})))", "✗ 不像网址"))
         if f.kind == "year":
