@@ -122,10 +122,10 @@ def _last_line_problem(lines: list[str], headings: set[str], vocab: tuple[str, s
     return None
 
 
-def test_no_page_ends_with_a_heading_or_a_table_header(rendered):
+def _documents(rendered):
+    """(name, rendered document, its report) for every rendered report (the grid probe is no report)."""
     from xlsheet import read
 
-    checked = 0
     for name, doc in rendered.items():
         if name == "grid":
             continue
@@ -133,6 +133,12 @@ def test_no_page_ends_with_a_heading_or_a_table_header(rendered):
         if report is None:
             src = EXAMPLES / "demo_2024.xlsx" if name == "demo" else next(EXAMPLES.glob(f"{name[4:]}_*.xlsx"))
             report = read(src)
+        yield name, doc, report
+
+
+def test_no_page_ends_with_a_heading_or_a_table_header(rendered):
+    checked = 0
+    for name, doc, report in _documents(rendered):
         headings, vocab = _headings(report), _header_vocabulary(report.spec)
         for number, page in enumerate(doc["pages"][:-1], start=1):  # the last page may end anywhere
             problem = _last_line_problem(_content_lines(page), headings, vocab)
@@ -153,16 +159,8 @@ def _row_pages(pages: list[str], label: str) -> set[int]:
 
 
 def test_a_block_of_table_two_is_never_split_between_pages(rendered):
-    from xlsheet import read
-
     split, checked = [], 0
-    for name, doc in rendered.items():
-        if name == "grid":
-            continue
-        report = doc["report"]
-        if report is None:
-            src = EXAMPLES / "demo_2024.xlsx" if name == "demo" else next(EXAMPLES.glob(f"{name[4:]}_*.xlsx"))
-            report = read(src)
+    for name, doc, report in _documents(rendered):
         table = next(t for t in report.spec.tables if t.key == "t2")
         block: list[str] = []
         for row in list(table.rows_for(report.variants)) + [None]:
