@@ -162,9 +162,10 @@ def run(src, out_dir, previous=None) -> RunOutcome:
     result = check(src, previous)
     docx = out / f"{src.stem}.docx"
     findings_json = out / f"{src.stem}_校验结果.json"
-    targets = [marked_path(src, out), findings_json] + ([docx] if result.ok else [])
-    replaced = [p for p in targets if p.exists()]  # an earlier run's outputs: replaced, each kept as .bak
-    checked = mark(src, targets[0], result=result)
+    marked = marked_path(src, out)
+    written = [marked, findings_json] + ([docx] if result.ok else [])  # what this run writes
+    replaced = [p for p in written if p.exists()]  # an earlier run's outputs: replaced, each kept as .bak
+    checked = mark(src, marked, result=result)
     text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
     atomic_write(findings_json, lambda p: Path(p).write_text(text, encoding="utf-8"), overwrite=True)
     outcome = RunOutcome(result=result, checked=checked, findings_json=findings_json, replaced=replaced)

@@ -203,9 +203,8 @@ class Tally:
         return max(self.years, key=self.years.__getitem__) if self.years else None
 
     def finish(self, year: int) -> Rollup:
-        for (unit_year, fmt, agency), unit in self.held.items():  # units with errors no unit that passed replaced
+        for (unit_year, fmt, _), unit in self.held.items():  # units with errors no unit that passed replaced
             group = self.groups[(unit_year, fmt)]
-            group.claims[agency] = unit.name
             group.add(unit)
             unit.summed, unit.values = True, None
         self.held = {}

@@ -17,6 +17,11 @@ SUFFIXES = (".xlsx", ".xlsm")
 CHECKED_SUFFIX = "_校验"  # xlsheet validate --write / run name their marked copy NAME_校验.xlsx
 
 
+def _is_workbook_name(name: str) -> bool:
+    """An .xlsx / .xlsm name that is not an Office lock file (``~$…``)."""
+    return name.lower().endswith(SUFFIXES) and not name.startswith("~$")
+
+
 def _identity(path) -> tuple[int, int] | None:
     """(device, inode) of ``path`` following links — what :func:`os.path.samefile` compares — or None."""
     try:
@@ -59,7 +64,7 @@ def collect(paths, output=None, subfolders: list[str] | None = None) -> list[Uni
                 with os.scandir(base) as it:
                     entries = []
                     for e in it:
-                        if e.name.lower().endswith(SUFFIXES) and not e.name.startswith("~$"):
+                        if _is_workbook_name(e.name):
                             if not _is_dir(e):
                                 entries.append(e)
                         elif subfolders is not None and _is_dir(e):
@@ -110,7 +115,7 @@ def unread_subfolders(folders: list[str]) -> str | None:
     for folder in sorted(folders):
         try:
             with os.scandir(folder) as it:
-                n = sum(1 for e in it if e.name.lower().endswith(SUFFIXES) and not e.name.startswith("~$"))
+                n = sum(1 for e in it if _is_workbook_name(e.name))
         except OSError:
             continue
         if n:

@@ -67,7 +67,10 @@ PLACEHOLDERS = frozenset({"-", "--", "---", "—", "——", "–", "―", "/", 
 
 def is_placeholder(text: str | None) -> bool:
     """Does a cell say "nothing" ("—", "/", "－", "无" …)?  Whitespace alone (a non-breaking space) counts too."""
-    return text is not None and (not flat(text) or flat(text) in PLACEHOLDERS)
+    if text is None:
+        return False
+    plain = flat(text)
+    return not plain or plain in PLACEHOLDERS
 
 
 def published_value(text: str, kind: str):

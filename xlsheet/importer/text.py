@@ -86,7 +86,7 @@ def sections(dump: Dump, start: int) -> dict[str, list[str]]:
 # A short line that is the portal's page furniture around the article, not the report: the publication line
 # (发布时间 … 浏览次数 …), print/close/share links, the site footer (主办单位, ICP备案号, 网站标识码 …).
 _FURNITURE = re.compile(r"^[【\[]?(?:发布时间|发布日期|发文日期|信息来源|来源|浏览次数|阅读次数|点击数|访问量|字号|字体|"
-                        r"打印|关闭|分享到?|主办单位|主办|承办单位|承办|协办|版权所有|技术支持|网站标识码|联系我们)[】\]]?\s*[：:】\]]"
+                        r"打印|关闭|分享到?|主办单位|主办|承办单位|承办|协办|版权所有|技术支持|联系我们)[】\]]?\s*[：:】\]]"
                         r"|ICP备|公网安备|网站标识码|浏览次数[：:]|【(?:打印|关闭|收藏|大|中|小)")
 _FURNITURE_MAX = 120  # a longer line is prose, whatever it starts with
 

@@ -1,7 +1,7 @@
 """Whether the workbook a unit's link uploaded is that unit's, for the year being collected: a clerk may upload a
-neighbour's file, one office's workbook may come in through another's link, or last year's file may be sent again.  Said as a warning, not refused: the roster often holds a
-short name (教育局) and the workbook the full one (示例市示例区教育局), so only names that share nothing in that
-way are flagged."""
+neighbour's file, one office's workbook may come in through another's link, or last year's file may be sent
+again.  Said as a warning, not refused: the roster often holds a short name (教育局) and the workbook the full one
+(示例市示例区教育局), so only names that share nothing in that way are flagged."""
 from __future__ import annotations
 
 

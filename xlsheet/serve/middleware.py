@@ -52,8 +52,8 @@ class BodyLimit:
     """Answers 413 (Chinese message) when a request body is larger than ``limit`` bytes: at once from
     Content-Length, or as soon as a streamed body passes the limit."""
 
-    def __init__(self, app, limit: int, shown: int | None = None, page=None):
-        # page(message, path) -> the HTML error page, with the site's header (the app's templates); else a bare one
+    def __init__(self, app, limit: int, page, shown: int | None = None):
+        # page(message, path) -> the HTML error page, with the site's header (the app's templates)
         self.app, self.limit, self.shown, self.page = app, limit, shown or limit, page
 
     async def _reject(self, scope, send):
@@ -61,14 +61,7 @@ class BodyLimit:
         if scope.get("path", "").startswith("/api/"):
             body, kind = json.dumps({"error": message}, ensure_ascii=False).encode("utf-8"), b"application/json"
         else:
-            if self.page is not None:
-                body = self.page(message, scope.get("path", "/")).encode("utf-8")
-            else:
-                body = (f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>文件过大</title>'
-                        f'<link rel="stylesheet" href="/static/style.css"><main><h1>无法完成</h1>'
-                        f'<div class="verdict bad" id="message">{message}</div><p><a href="/">返回首页</a></p></main>'
-                        ).encode("utf-8")
-            kind = b"text/html; charset=utf-8"
+            body, kind = self.page(message, scope.get("path", "/")).encode("utf-8"), b"text/html; charset=utf-8"
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode()),
                                 (b"connection", b"close")]})
