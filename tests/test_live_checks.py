@@ -202,3 +202,29 @@ def test_the_postcode_check_in_the_sheet_agrees_with_the_validator(tmp_path):
     by_validator = ["META-POSTCODE" in {f.rule_id for f in validate(read(p)).findings} for p in paths]
     assert by_validator == [False, False, True, True, True, True, True, True], list(zip(codes, by_validator))
     assert [bool(v and "邮政编码应为6位数字" in v) for v in in_sheet] == by_validator, list(zip(codes, in_sheet))
+
+
+def test_imported_numbers_printed_with_spaces_or_units_are_numbers_in_the_sheet(tmp_path, capsys):
+    """Seed 003 prints its zeros with full-width spaces ("　0"), seed 000 an amount as "104.85万元": the import
+    writes the numbers they state, says so, and the workbook's own checks (which count any text in a number cell
+    as an error) then agree with the validator: no table says a number cell holds text."""
+    from tests.seedgrid import SEEDS
+    from xlsheet.cli import main
+
+    paths = []
+    for seed in ("000", "003"):
+        out = tmp_path / f"imported{seed}.xlsx"
+        assert main(["import", str(SEEDS[seed]), "-o", str(out)]) == 0
+        paths.append(out)
+    said = capsys.readouterr().out
+    assert "“104.85万元”按 104.85 填入" in said and "“　0”按 0 填入" in said
+    for original, calc in zip(paths, recalc(paths, tmp_path / "out")):
+        report = read(original)
+        ids = {f.rule_id for f in validate(report).findings}
+        assert not ids & {"CELL-TEXT", "CELL-NORMALISED"}
+        wb = load_workbook(calc, data_only=True)
+        spec = report.spec
+        for table in spec.tables:
+            sheet, ref = wb.defined_names[names.status_name(table.key)].attr_text.split("!")
+            status = wb[sheet.strip("'")][ref.replace("$", "")].value
+            assert status and "文字" not in status, (original.name, table.key, status)

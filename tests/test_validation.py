@@ -189,14 +189,35 @@ def test_seed_003_other_agency_old_headers_blanks_and_no_fee(examples):
     assert any("无不正当理由" in m for m in labels)  # a typo is a label defect, though the importer reads through it
     assert "TEXT-FEE" in ids
     assert ids.count("CELL-BLANK") > 100
-    assert "CELL-NORMALISED" in ids
+    # the seed prints its zeros with full-width spaces; the import wrote the numbers they state (its note says so)
+    assert "CELL-NORMALISED" not in ids and "CELL-TEXT" not in ids
+
+
+def test_a_number_pasted_with_a_unit_is_read_and_flagged(examples):
+    """A clerk pastes "104.85万元" into the amount cell (as seeds 000 and 004 print it): read as 104.85, with a
+    warning that names what was typed."""
+    from openpyxl import load_workbook
+
+    from xlsheet.workbook.names import input_name
+
+    path = example(examples, "000")
+    wb = load_workbook(path)
+    sheet, cell = wb.defined_names[input_name("t2.procurement.amount")].attr_text.split("!")
+    wb[sheet.strip("'")][cell.replace("$", "")] = "104.85万元"
+    wb.save(path)
+    report = read(path)
+    assert report.value("t2.procurement.amount").number == Decimal("104.85")
+    f = next(f for f in validate(report).findings if f.rule_id == "CELL-NORMALISED")
+    assert "104.85万元" in f.message and f.severity == "warning"
 
 
 def test_seed_000_and_004_unit_inside_the_amount_cell(examples):
-    for seed, raw in (("000", "104.85万元"), ("004", "180万元")):
-        result = validate(read(example(examples, seed)))
-        f = next(f for f in result.findings if f.rule_id == "CELL-NORMALISED")
-        assert raw in f.message and f.severity == "warning"
+    """The seeds print the amount as "104.85万元" / "180万元": the import wrote the number, which validates clean."""
+    for seed, number in (("000", Decimal("104.85")), ("004", 180)):
+        report = read(example(examples, seed))
+        assert report.value("t2.procurement.amount").number == number
+        ids = _ids(validate(report))
+        assert "CELL-NORMALISED" not in ids and "CELL-TEXT" not in ids
     assert "TEXT-BRACKETS" in _ids(validate(read(example(examples, "000"))))
 
 

@@ -43,11 +43,20 @@ class Imported:
     problems: list[str] = field(default_factory=list)
     placed: dict[str, Placed] = field(default_factory=dict)
     unplaced: list[Unplaced] = field(default_factory=list)
+    #: (table, row label, text as printed, number written) for each number printed with spaces, separators …
+    normalised: list[tuple[str, str, str, object]] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
         """Every number of the source tables was placed."""
         return not self.unplaced
+
+
+def _normalised_note(found: list[tuple]) -> str:
+    """One line for all numbers written as the number they state: the first few named, the rest counted."""
+    shown = "；".join(f"{table}“{label}”的“{text}”按 {number} 填入" for table, label, text, number in found[:3])
+    more = f"等，共 {len(found)} 处" if len(found) > 3 else ""
+    return f"{shown}{more}（原文带有空格、全角字符、千位分隔符或单位，已按其中的数字填入，请核对）"
 
 
 def _split_s1(imp: Imported, lines: list[str]) -> None:
@@ -88,6 +97,8 @@ def import_dump(dump: Dump, *, fmt: str | None = None, year: int | None = None,
             imp.variants.add("jilin")
             break
     import_tables(imp, dump, year)
+    if imp.normalised:
+        imp.problems.append(_normalised_note(imp.normalised))
     if "t2.publish.total" not in imp.placed:
         for text in [c for t in dump.tables for r in t for c in r] + dump.paragraphs:
             m = PUBLISH.search(norm(text))

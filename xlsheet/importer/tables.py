@@ -13,8 +13,10 @@ the reason.  Nothing is matched by position alone:
   text dump, which has none, the values after the row's label in order (a trailing empty cell or separator is
   not a value, a missing trailing cell stays blank).
 
-Numbers are kept exactly as printed (a clean number becomes a number, anything else stays the printed text); an
-amount printed in 元 in a 万元 column becomes 万元 with a note.
+A clean number is written as that number; a number printed with spaces, full-width digits, thousands separators
+or a unit ("　0", "1,024", "104.85万元") as the number it states, listed in ``Imported.normalised``; an amount
+printed in 元 in a 万元 column becomes 万元 with a note; anything else stays the printed text (the validator then
+says it is not a number).
 """
 from __future__ import annotations
 
@@ -85,6 +87,20 @@ def published_value(text: str, kind: str):
             return text
         return int(d) if d == d.to_integral_value() else float(d)
     return text
+
+
+def normalised_value(text: str):
+    """A printed number with spaces, full-width digits, thousands separators or a unit ("　0", "1,024",
+    "104.85万元") → the number :func:`xlsheet.values.parse_cell` reads from it (int, or float as a clean decimal
+    is); None when it reads no number.  Written as that number, the workbook's own checks (which see any text in
+    a number cell as an error) and ``validate`` agree on it."""
+    from ..values import parse_cell
+
+    cell = parse_cell(text)
+    if not cell.is_number:
+        return None
+    n = cell.number
+    return n if isinstance(n, int) else float(n)
 
 
 def yuan_to_wan(text: str):
@@ -221,11 +237,16 @@ class _Aligner:
         if cell.key in self.imp.placed or is_placeholder(src.text):  # "—", "/", a lone &nbsp;: left blank
             return False
         text = src.text.strip()
-        value = published_value(src.text, cell.kind)  # as printed: "　0" stays text, CELL-NORMALISED tells
+        value = published_value(src.text, cell.kind)
         if cell.kind == "amount" and isinstance(value, str) and yuan_to_wan(value) is not None:
             converted = yuan_to_wan(value)
             self.imp.problems.append(f"{self.table.title}：“{label}”的金额“{text}”以元填写，已换算为 {converted} 万元，请核对")
             value = converted
+        elif isinstance(value, str):
+            number = normalised_value(value)
+            if number is not None:  # "　0", "1,024", "104.85万元": the number the validator would read
+                self.imp.normalised.append((self.table.title, label, src.text, number))
+                value = number
         self.imp.values[cell.key] = value
         self.imp.placed[cell.key] = Placed(cell.key, text, label, where)
         return True
