@@ -1,5 +1,7 @@
 """The import corpus (tests/importcorpus.py): every layout quirk, in every published file type, imports with no
 number lost or shifted; what cannot be placed is listed, and then the exit code is 1."""
+import datetime as dt
+
 import pytest
 from openpyxl import load_workbook
 
@@ -213,3 +215,20 @@ def test_seed_text_dumps_import_from_the_command_line(tmp_path, seed, capsys):
     assert printed == sum(1 for p in imp.placed.values() if is_number(p.text)) and not imp.unplaced
     a, b = read(example(EXAMPLES, seed)), read(out)
     assert {k: (v.state, v.raw) for k, v in a.values.items()} == {k: (v.state, v.raw) for k, v in b.values.items()}
+
+
+@pytest.mark.parametrize("sentence, full", [
+    ("所列数据截止日期为2019年12月31日。", True),   # seed 002's wording
+    ("本报告数据统计截止到2019年12月31日。", True),
+    ("所列数据截止日期为2018年12月31日。", False),  # another year's end: not this report's period
+    ("所列数据截止日期为2019年11月30日。", False),  # not the year's end: not the whole year
+])
+def test_a_cut_off_date_at_the_year_end_is_the_whole_year(tmp_path, sentence, full):
+    v = corpus.variants("v2019", 2019)[0]
+    paras = corpus.paragraphs(2019, "某某市某某局")
+    paras[1] = sentence + "本报告电子版可在某某市人民政府门户网站查阅。"
+    src = tmp_path / "r.txt"
+    src.write_text(corpus.to_text(paras, v.tables), encoding="utf-8")
+    m = import_file(src).meta
+    period = (m["period_start"], m["period_end"])
+    assert period == ((dt.date(2019, 1, 1), dt.date(2019, 12, 31)) if full else (None, None))

@@ -228,3 +228,22 @@ def test_imported_numbers_printed_with_spaces_or_units_are_numbers_in_the_sheet(
             sheet, ref = wb.defined_names[names.status_name(table.key)].attr_text.split("!")
             status = wb[sheet.strip("'")][ref.replace("$", "")].value
             assert status and "文字" not in status, (original.name, table.key, status)
+
+
+def test_a_formula_saved_without_its_value_is_named_not_read_as_blank(examples, tmp_path):
+    """A program that writes formulas without calculating them (openpyxl here) leaves no value in the file: the
+    cell is reported as such (CELL-UNCALCULATED, with the formula), never as a blank or a 0, and not as text; once
+    a spreadsheet program has opened and saved it (LibreOffice here), the value is read."""
+    wb = load_workbook(examples / "demo_2024.xlsx")
+    _set(wb, "t2.license.decisions", "=2+3")
+    _set(wb, "t2.penalty.decisions", "=SUM(B2:B3)*0")  # a formula whose value would be 0: still not read as 0
+    path = tmp_path / "formula.xlsx"
+    wb.save(path)
+    report = read(path)
+    findings = [f for f in validate(report).findings if f.rule_id.startswith("CELL-")]
+    flagged = {f.key: f for f in findings if f.rule_id == "CELL-UNCALCULATED"}
+    assert set(flagged) == {"t2.license.decisions", "t2.penalty.decisions"}
+    assert "=2+3" in flagged["t2.license.decisions"].message and flagged["t2.license.decisions"].severity == "error"
+    assert not any(f.key in flagged for f in findings if f.rule_id != "CELL-UNCALCULATED")
+    calculated = read(recalc([path], tmp_path / "out")[0])
+    assert calculated.number("t2.license.decisions") == 5 and calculated.number("t2.penalty.decisions") == 0

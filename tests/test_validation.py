@@ -9,7 +9,7 @@ from tests.conftest import example
 from tests.reports import clean
 from xlsheet import read, validate
 from xlsheet.validation.catalogue import load_catalogue
-from xlsheet.values import BLANK, CellValue, State, parse_cell
+from xlsheet.values import BLANK, CellValue, State, parse_cell, uncalculated
 
 
 def num(n):
@@ -47,6 +47,7 @@ CASES = {
     "T4-GROUP-TOTAL": ("v2021", False, lambda r: add(r, "t4.review.total", 1)),
     "CELL-BLANK": ("v2021", False, setv(t2__license__decisions=BLANK)),
     "CELL-TEXT": ("v2021", False, setv(t2__license__decisions=parse_cell("无"))),
+    "CELL-UNCALCULATED": ("v2021", False, setv(t2__license__decisions=uncalculated("=2+3"))),
     "CELL-NEGATIVE": ("v2021", False, setv(t2__license__decisions=num(-1))),
     "CELL-WHOLE": ("v2021", False, setv(t2__license__decisions=num(1.5))),
     "CELL-DECIMALS": ("v2021", False, setv(t2__fee__amount=num(Decimal("1.234")))),

@@ -182,12 +182,14 @@ class Package:
     """What pre-flight keeps of a workbook it passed, so that its reader need not open the file again.
 
     ``data``: the file's bytes; ``book``: ``xl/workbook.xml`` as :func:`~xlsheet.workbook.bookxml.parse_book`
-    read it (None when the package has none, or when only a namespace-aware parse found it malformed)."""
+    read it (None when the package has none, or when only a namespace-aware parse found it malformed);
+    ``parts``: sheet name → its worksheet part (``xl/worksheets/sheet3.xml``), as workbook.xml and its
+    relationships point."""
 
-    __slots__ = ("data", "book")
+    __slots__ = ("data", "book", "parts")
 
     def __init__(self, data: bytes):
-        self.data, self.book = data, None
+        self.data, self.book, self.parts = data, None, {}
 
 
 # workbook.xml and its rels as parsed in this process, by parser and bytes: the units of a roll-up made from one
@@ -503,6 +505,7 @@ def preflight(path: str | os.PathLike, required: tuple[str, ...] = ("[Content_Ty
         proved: set[str] = set()
         try:
             sheets = _worksheets(zf, names, pkg, proved)
+            pkg.parts = {sheet: part for part, sheet in sheets.items()}
             for i in infos:
                 current = i.filename
                 sheet = sheets.get(i.filename)

@@ -101,6 +101,14 @@ def is_decimal(v) -> bool:
 #: The states of a CellValue that hold a number (``is_number``).
 NUMERIC_STATES = (State.NUMBER, State.ZERO)
 BLANK = CellValue(State.BLANK)
+#: The note of a cell that holds a formula the file has no calculated value for (state TEXT: never a number,
+#: never a blank; ``raw`` is the formula).  CELL-UNCALCULATED reports it, CELL-TEXT leaves it alone.
+UNCALCULATED = "公式没有计算结果"
+
+
+def uncalculated(formula: str) -> CellValue:
+    """The value of a cell holding ``formula`` and no calculated value (see :data:`UNCALCULATED`)."""
+    return CellValue(State.TEXT, None, formula, UNCALCULATED)
 
 
 def _from_number(n, raw, note=None) -> CellValue:

@@ -114,13 +114,19 @@ _PERIOD = re.compile(r"(?:自|从)?(\d{4})\s*年\s*1\s*月\s*1\s*日\s*起?\s*(?
                      r"12\s*月\s*31\s*日")
 
 
+# "所列数据截止日期为2020年12月31日", "数据统计截止到2020年12月31日": the year's end as the data's cut-off date
+_CUTOFF = re.compile(r"截止(?:日期|时间)?\s*(?:为|是|到|至)?\s*(\d{4})\s*年\s*12\s*月\s*31\s*日")
+
+
 def full_year_period(text: str, year: int) -> bool:
     """Does the preamble state the whole calendar year as the statistical period ("自2020年1月1日起至2020年12月31日
-    止", "从2019年1月1日到12月31日止")?"""
-    for m in _PERIOD.finditer(norm(text)):
+    止", "从2019年1月1日到12月31日止"), or the year's last day as the data's cut-off ("所列数据截止日期为2020年12月
+    31日": an annual report's data start with its year)?"""
+    flat_text = norm(text)
+    for m in _PERIOD.finditer(flat_text):
         if int(m.group(1)) == year and (m.group(2) is None or int(m.group(2)) == year):
             return True
-    return False
+    return any(int(m.group(1)) == year for m in _CUTOFF.finditer(flat_text))
 
 
 def meta_from_preamble(pre: list[str]) -> dict:

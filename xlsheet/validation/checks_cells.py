@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..report import Location
-from ..values import NUMERIC_STATES, State, format_number, is_decimal
+from ..values import NUMERIC_STATES, UNCALCULATED, State, format_number, is_decimal
 from .registry import check
 
 
@@ -72,7 +72,14 @@ def missing_total(rule, ctx):
 @check("text")
 def text(rule, ctx):
     for f, v in _sorted(ctx)["text"]:
-        if v.state is State.TEXT and f.key not in ctx.assessment.yuan:
+        if v.state is State.TEXT and f.key not in ctx.assessment.yuan and v.note != UNCALCULATED:
+            yield ctx.finding(rule, key=f.key, where=ctx.where(f.key), raw=v.raw)
+
+
+@check("uncalculated")
+def uncalculated(rule, ctx):
+    for f, v in _sorted(ctx)["text"]:
+        if v.state is State.TEXT and v.note == UNCALCULATED:
             yield ctx.finding(rule, key=f.key, where=ctx.where(f.key), raw=v.raw)
 
 

@@ -11,7 +11,7 @@ from ..metaparse import parse_meta
 from ..report import Location, Report
 from ..safety import MAX_TEXT
 from ..spec import FORMATS, load_spec
-from ..values import BLANK, parse_cell
+from ..values import BLANK, parse_cell, uncalculated
 from . import names
 from .layout import GUIDE_SHEET, META_SHEET, RESULT_SHEET, TEXT_SHEET, data_sheets
 from .source import FileSource, Source, parse_constant, parse_ref
@@ -150,13 +150,23 @@ def read_source(source: Source) -> Report:
         narrative[key] = "" if raw is None else str(raw)
     values = report.values
     year = report.year
+    formulas: dict[str, dict] = {}  # sheet → its formula cells without a value, looked up only for a blank
+
+    def formula_at(loc: Location) -> str | None:
+        if loc.sheet not in formulas:
+            look = getattr(source, "uncalculated", None)  # a live Excel book has none: Excel calculates
+            formulas[loc.sheet] = look(loc.sheet) if look else {}
+        return formulas[loc.sheet].get((loc.row, loc.col))
+
     for field, name, section in inputs_plan:
         loc = locate(name, lambda: field.describe(year), field.key, section)
         if loc is None:
             values[field.key] = BLANK  # not read (report.unread): CELL-BLANK leaves it to READ-MISSING
             continue
         locations[field.key] = loc
-        values[field.key] = parse_cell(raw_at(loc))
+        raw = raw_at(loc)
+        formula = formula_at(loc) if raw is None else None
+        values[field.key] = uncalculated(formula) if formula else parse_cell(raw)
     labels = report.labels
     for name, where, cells in tables_plan:
         anchor_text = named(name)
