@@ -49,7 +49,10 @@ def test_validate_marks_cells_and_lists_findings(broken):
     assert [c.value for c in ws[4]] == ["问题", "级别", "位置", "说明", "填报值", "应为", "差额", "规则"]
     assert ws["A5"].value == "表三收支平衡" and ws["H5"].value == "T3-BALANCE"
     assert ws["C5"].value == '=HYPERLINK("#\'表三\'!D8","表三!D8")'
-    assert (ws["E5"].value, ws["F5"].value, ws["G5"].value) == (15, 14, 1)  # numbers, not text
+    # numbers, not text; and D8's own figures beside D8's address (typed 13, must be 12 to balance), not the
+    # equation's totals (15 and 14 once stood here, and a clerk who typed that 14 into D8 made it worse)
+    assert (ws["E5"].value, ws["F5"].value, ws["G5"].value) == (13, 12, 1)
+    assert (ws["E6"].value, ws["F6"].value, ws["C6"].value) == (13, 12, ws["C5"].value)
     assert book.wb[MARKS_SHEET].sheet_state == "hidden"
     assert book.alerts and "2 个错误" in book.alerts[-1][1]
     assert max(book.reads.count(s) for s in set(book.reads)) == 1  # one bulk read per sheet

@@ -125,17 +125,23 @@ def test_balance_finding_is_located_with_values():
     f = next(f for f in validate(report).findings if f.rule_id == "T3-BALANCE")
     # located on the wrong cell, where the broken column and row equations cross (validation/focus.py)
     assert f.address == "表三!D8"
-    assert (f.left, f.right, f.diff) == (15, 14, 1)
+    typed = report.number("t3.new.natural")  # one above what balances: its own figures, not the totals'
+    assert (f.left, f.right, f.diff) == (typed, typed - 1, 1)
     assert [c.address for c in f.cells] == ["表三!D31", "表三!D8"]  # its total, then the crossing cell
     assert "自然人" in f.message
 
 
 def test_the_message_says_how_far_apart_the_sides_are_the_finding_keeps_the_sign():
     report = clean()
-    add(report, "t3.open.natural", 3)  # a part three above: (七)总计 − the sum of (一)…(六) = −3
+    add(report, "t3.total.natural", -3)  # the total three below: (七)总计 − the sum of (一)…(六) = −3
     f = next(f for f in validate(report).findings if f.rule_id == "T3-RESULT-SUM")
-    assert f.diff == -3 and "相差 3" in f.message and "相差 -" not in f.message
+    assert f.address == "表三!D31" and f.diff == -3 and "相差 3" in f.message and "相差 -" not in f.message
     assert any(d["diff"] == -3 for d in validate(report).to_dict()["findings"] if d["rule"] == "T3-RESULT-SUM")
+    report = clean()
+    add(report, "t3.open.natural", 3)  # a part three above: found on the part, which holds 3 too many
+    f = next(f for f in validate(report).findings if f.rule_id == "T3-RESULT-SUM")
+    assert f.address == "表三!D10" and f.diff == 3 and "相差 3" in f.message
+    assert f.left - f.right == 3 and f.left == report.number("t3.open.natural")
 
 
 def test_a_blank_makes_dependent_equations_not_assessable_never_passed_or_zero():

@@ -5,6 +5,11 @@ one wrong number breaks its column and its row, and the cell where they cross is
 finding is located on that cell when it is the only shared one, not on the total (a wrong 二、上年结转 is reported
 on 二、上年结转, not on (七)总计 above it).  Marking the remaining terms would turn a whole column red for one
 wrong total, so they are not marked.
+
+A finding located on the crossing cell states that cell's figures: ``left`` (填报值) is what the cell holds,
+``right`` (应为) what it must hold for this equation to balance, ``diff`` their difference — never the total's
+figures beside the crossing cell's address (a clerk who typed the 应为 shown there made it worse).  ``key`` stays
+the equation's total (which equation it is); its message still states the equation.
 """
 from __future__ import annotations
 
@@ -31,9 +36,26 @@ def focus(report: Report, findings: list[Finding]) -> list[Finding]:
         shared = [k for k in dict.fromkeys(check.keys) if k in others and k != check.mark]
         cells = [report.locations.get(k) for k in [check.mark, *shared]]
         f = findings[i]
-        location = report.locations.get(shared[0]) if len(shared) == 1 else f.location
-        out[i] = f.replace(cells=tuple(c for c in cells if c is not None), location=location or f.location)
+        location = report.locations.get(shared[0]) if len(shared) == 1 else None
+        changes = {"cells": tuple(c for c in cells if c is not None)}
+        if location is not None:
+            changes.update(location=location, **_figures_of(shared[0], check, report, f))
+        out[i] = f.replace(**changes)
     return out
+
+
+def _figures_of(key: str, check: SumCheck, report: Report, f: Finding) -> dict:
+    """left/right/diff of finding ``f`` (its equation ``check`` broken by ``f.left - f.right``) restated for the
+    term ``key``: what it holds and what would balance the equation.  The total's figures are dropped (None) when
+    that cannot be said: the term is on both sides, or not a number."""
+    v = report.values.get(key)
+    sides = (key in check.left) + (key in check.right)
+    if v is None or not v.is_number or sides != 1 or f.left is None or f.right is None \
+            or check.left.count(key) + check.right.count(key) != 1:
+        return {"left": None, "right": None, "diff": None}
+    gap = f.left - f.right
+    should = v.number - gap if key in check.left else v.number + gap
+    return {"left": v.number, "right": should, "diff": v.number - should}
 
 
 def live_mark_conditions(checks: list[SumCheck]) -> dict[str, list[tuple[int, ...]]]:
