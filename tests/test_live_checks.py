@@ -6,6 +6,8 @@ compared with the Python evaluation of the same catalogue equations.
 """
 import re
 
+import pytest
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -247,3 +249,32 @@ def test_a_formula_saved_without_its_value_is_named_not_read_as_blank(examples, 
     assert not any(f.key in flagged for f in findings if f.rule_id != "CELL-UNCALCULATED")
     calculated = read(recalc([path], tmp_path / "out")[0])
     assert calculated.number("t2.license.decisions") == 5 and calculated.number("t2.penalty.decisions") == 0
+
+
+@pytest.mark.parametrize("key, typed", [
+    ("t2.license.decisions", "１２"), ("t2.penalty.decisions", "35件"), ("t2.fee.amount", "251000元"),
+    ("meta.signoff_date", "2025.1.15"), ("meta.year", "2024"),
+])
+def test_typed_as_text_one_verdict_in_the_sheet_and_the_validator(tmp_path, key, typed):
+    """A number or date pasted as text that the validator can read ("１２", "35件", "2025.1.15"): the sheet's own
+    checks see text (✗, the workbook verdict 还不能生成报告), and the validator says an error too — never 通过
+    beside a ✗ (a clerk trial found exactly that)."""
+    from tests.conftest import EXAMPLES
+
+    wb = load_workbook(EXAMPLES / "demo_2024.xlsx")
+    if key.startswith("meta."):
+        _set(wb, None, typed, names.meta_name(key[5:]))
+    else:
+        _set(wb, key, typed)
+    path = tmp_path / "typed.xlsx"
+    wb.save(path)
+    result = validate(read(path))
+    calc = load_workbook(recalc([path], tmp_path / "out")[0], data_only=True)
+    sheet, ref = wb.defined_names[names.status_name("workbook")].attr_text.split("!")
+    verdict = calc[sheet.strip("'")][ref.replace("$", "")].value
+    assert verdict.startswith("✗ 还不能生成报告") and not result.ok, (verdict, result.summary())
+    assert any(typed in f.message for f in result.errors)
+    if key == "meta.signoff_date":  # the example follows the report year, in the sheet as in the message
+        checks = [c.value for c in calc["基本信息"]["D"] if isinstance(c.value, str)]
+        assert "✗ 不是日期，请填写如 2025年1月20日" in checks
+        assert any("2025年1月20日" in f.message for f in result.errors)

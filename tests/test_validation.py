@@ -48,6 +48,7 @@ CASES = {
     "CELL-BLANK": ("v2021", False, setv(t2__license__decisions=BLANK)),
     "CELL-TEXT": ("v2021", False, setv(t2__license__decisions=parse_cell("无"))),
     "CELL-UNCALCULATED": ("v2021", False, setv(t2__license__decisions=uncalculated("=2+3"))),
+    "META-AS-TEXT": ("v2021", False, lambda r: r.as_text.update(signoff_date="2025.1.20")),
     "CELL-NEGATIVE": ("v2021", False, setv(t2__license__decisions=num(-1))),
     "CELL-WHOLE": ("v2021", False, setv(t2__license__decisions=num(1.5))),
     "CELL-DECIMALS": ("v2021", False, setv(t2__fee__amount=num(Decimal("1.234")))),
@@ -201,8 +202,8 @@ def test_seed_003_other_agency_old_headers_blanks_and_no_fee(examples):
 
 
 def test_a_number_pasted_with_a_unit_is_read_and_flagged(examples):
-    """A clerk pastes "104.85万元" into the amount cell (as seeds 000 and 004 print it): read as 104.85, with a
-    warning that names what was typed."""
+    """A clerk pastes "104.85万元" into the amount cell (as seeds 000 and 004 print it): read as 104.85 for the
+    勾稽, and an error that names what was typed (the sheet shows it orange as text: one verdict)."""
     from openpyxl import load_workbook
 
     from xlsheet.workbook.names import input_name
@@ -215,7 +216,7 @@ def test_a_number_pasted_with_a_unit_is_read_and_flagged(examples):
     report = read(path)
     assert report.value("t2.procurement.amount").number == Decimal("104.85")
     f = next(f for f in validate(report).findings if f.rule_id == "CELL-NORMALISED")
-    assert "104.85万元" in f.message and f.severity == "warning"
+    assert "104.85万元" in f.message and "104.85" in f.message.split("请")[-1] and f.severity == "error"
 
 
 def test_seed_000_and_004_unit_inside_the_amount_cell(examples):
@@ -308,14 +309,14 @@ def test_blank_total_with_zero_applicants_is_an_ordinary_blank():
 
 @pytest.mark.parametrize("raw,flagged,value", [("251000元", True, "25.1"), ("25.1万元", False, None),
                                                ("25.1", False, None)])
-def test_amount_typed_in_yuan_is_a_warning_with_the_converted_value(raw, flagged, value):
+def test_amount_typed_in_yuan_is_an_error_with_the_converted_value(raw, flagged, value):
     report = clean()
     report.values["t2.fee.amount"] = parse_cell(raw)
     result = validate(report)
     found = [f for f in result.findings if f.rule_id == "CELL-UNIT-YUAN"]
     assert bool(found) is flagged and "CELL-TEXT" not in _ids(result)
     if flagged:
-        assert value in found[0].message and found[0].severity == "warning" and result.ok
+        assert value in found[0].message and found[0].severity == "error" and not result.ok
 
 
 def test_importer_converts_yuan_amounts_with_a_note():

@@ -40,16 +40,18 @@ class Report(Record):
     ``narrative`` holds the clerk's text ('' when empty); ``labels`` the label texts found in the workbook, keyed
     by (table, grid row, grid column); ``problems`` what could not be read, in Chinese; ``origin`` is "published" for a workbook imported from a
     published report; ``unread`` the keys (inputs, and ``meta.…`` / ``text.…`` locations) whose cell the reader
-    could not find (a sheet deleted or renamed): their values are BLANK, but nobody left them blank."""
+    could not find (a sheet deleted or renamed): their values are BLANK, but nobody left them blank;
+    ``as_text`` the 基本信息 dates and years whose cell held text that parsed (``"2026.1.15"``): meta key → that
+    text (the spreadsheet does not see a date or a number there, and its own check says so)."""
 
     _fields = ("spec", "variants", "meta", "narrative", "values", "locations", "labels", "source", "origin",
-               "problems", "unread")
+               "problems", "unread", "as_text")
 
     def __init__(self, spec: Spec, variants: frozenset[str] = frozenset(), meta: dict[str, object] | None = None,
                  narrative: dict[str, str] | None = None, values: dict[str, CellValue] | None = None,
                  locations: dict[str, Location] | None = None, labels: dict[tuple[str, int, int], str] | None = None,
                  source: str | None = None, origin: str | None = None, problems: list[str] | None = None,
-                 unread: set[str] | None = None):
+                 unread: set[str] | None = None, as_text: dict[str, str] | None = None):
         self.spec = spec
         self.variants = variants
         self.meta = {} if meta is None else meta
@@ -61,6 +63,7 @@ class Report(Record):
         self.origin = origin
         self.problems = [] if problems is None else problems
         self.unread = set() if unread is None else unread
+        self.as_text = {} if as_text is None else as_text
 
     @property
     def year(self) -> int | None:

@@ -42,7 +42,7 @@ def signoff_date(rule, ctx):
     if d is None or r.year is None:
         return
     if not isinstance(d, dt.date):
-        yield ctx.finding(rule, location=loc, date=d, problem="不是有效日期，请填写如“2025年1月20日”的日期")
+        yield ctx.finding(rule, location=loc, date=d, problem=f"不是有效日期，请填写如“{r.year + 1}年1月20日”的日期")
     elif d <= dt.date(r.year, 12, 31):
         yield ctx.finding(rule, location=loc, date=_fmt(d),
                           problem=f"不晚于报告年度结束（{r.year}年12月31日），年度报告应在次年成文，是否应为{r.year + 1}年？")
@@ -83,3 +83,22 @@ def postcode(rule, ctx):
         text = str(value).strip()
         if not (len(text) == 6 and text.isascii() and text.isdigit()):
             yield ctx.finding(rule, location=r.locations.get(f"meta.{m.key}"), label=m.label, value=value)
+
+
+@check("meta_as_text")
+def meta_as_text(rule, ctx):
+    """A date or year typed as text that reads as one ("2026.1.15", "2024年"): the spreadsheet sees text, and the
+    sheet's own check column says ✗ — one verdict for both."""
+    r = ctx.report
+    fields = {f.key: f for f in r.spec.meta}
+    next_year = (r.year + 1) if r.year is not None else None
+    for key, raw in r.as_text.items():
+        f, loc = fields.get(key), r.locations.get(f"meta.{key}")
+        if f is None:
+            continue
+        value = r.meta.get(key)
+        is_date = f.kind == "date"
+        example = (f"{next_year}年1月20日" if next_year else "2026年1月20日") if is_date else str(value)
+        where = f"{loc.address}（{f.label}）" if loc else f.label
+        yield ctx.finding(rule, location=loc, where=where, raw=raw, what="日期" if is_date else "数字",
+                          value=_fmt(value) if is_date else value, example=example)

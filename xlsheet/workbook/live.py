@@ -101,6 +101,10 @@ def _table_checks(wb, spec: Spec, table: Table, checks, variants) -> None:
     wb.defined_names[name] = DefinedName(name, attr_text=sheet_ref(table.sheet, STATUS_ROW, 1))
 
 
+class _Expr(str):
+    """A check's message given as a formula expression (not a literal to quote)."""
+
+
 def _meta_checks(wb, spec: Spec) -> str:
     """One check formula per 基本信息 field (column D); returns the range holding them."""
     ws = wb[META_SHEET]
@@ -112,7 +116,10 @@ def _meta_checks(wb, spec: Spec) -> str:
         if f.required:
             tests.append((f"LEN({b})=0", "✗ 必填"))
         if f.kind == "date":
-            tests.append((f"AND(LEN({b})>0,NOT(ISNUMBER({b})))", "✗ 不是日期，请填写如 2025年1月20日"))
+            # the example follows the report year (a 2025 report is signed in 2026), like META-SIGNOFF's
+            example = (f'"✗ 不是日期，请填写如 "&IF(ISNUMBER({year}),{year}+1&"年1月20日","2026年1月20日")'
+                       if year else '"✗ 不是日期，请填写如 2026年1月20日"')
+            tests.append((f"AND(LEN({b})>0,NOT(ISNUMBER({b})))", _Expr(example)))
         if f.key == "signoff_date" and year:
             tests.append((f"AND(ISNUMBER({b}),ISNUMBER({year}),{b}<=DATE({year},12,31))",
                           "✗ 应在报告年度的次年成文"))
@@ -129,7 +136,8 @@ def _meta_checks(wb, spec: Spec) -> str:
             tests.append((f"AND(LEN({b})>0,NOT(ISNUMBER({b})))", "✗ 请填写四位数年份"))
         formula = '""'
         for cond, text in reversed(tests):
-            formula = f'IF({cond},"{text}",{formula})'
+            shown = text if isinstance(text, _Expr) else f'"{text}"'
+            formula = f"IF({cond},{shown},{formula})"
         cell = ws.cell(row=rows[f.key], column=META_CHECK_COL, value="=" + formula)
         cell.font = CHECK_FONT
         ws.conditional_formatting.add(b, FormulaRule(formula=[f'LEFT(D{rows[f.key]},1)="✗"'],

@@ -140,6 +140,8 @@ def read_source(source: Source) -> Report:
         value = parse_meta(field.kind, raw)
         if field.kind == "year" and isinstance(value, int) and value not in YEARS:
             value = str(value)
+        elif field.kind in ("date", "year") and isinstance(raw, str) and not isinstance(value, str):
+            report.as_text[field.key] = raw  # parsed, but the spreadsheet sees text (META-AS-TEXT)
         meta[field.key] = value
     narrative = report.narrative
     for key, name, what, where, optional in narrative_plan:
