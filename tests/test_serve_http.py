@@ -147,3 +147,22 @@ def test_report_as_html_and_pdf_over_http(server, tmp_path):
             out = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True)
             assert read(DEMO).agency in out.stdout.replace(" ", "")
         assert c.get(f"/s/{key}/exe").status_code == 404
+
+
+def test_a_bad_or_busy_address_is_refused_in_chinese_before_anything_starts(tmp_path, capsys):
+    """A port in use, out of range, a host that does not resolve: a Chinese error and exit 2, no traceback, no
+    banner claiming the service runs (uvicorn said it in English and exited 3, or raised OverflowError)."""
+    import socket
+
+    from xlsheet.cli import main
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        cases = [(["--port", str(port)], f"端口 {port} 已被占用"), (["--port", "99999"], "端口 99999 无效"),
+                 (["--host", "nosuchhost.invalid"], "无法解析主机名")]
+        for extra, words in cases:
+            assert main(["serve", "--data", str(tmp_path / "d"), *extra]) == 2
+            err = capsys.readouterr().err
+            assert words in err and "Traceback" not in err and "http://" not in err, err

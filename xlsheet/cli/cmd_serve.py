@@ -31,6 +31,33 @@ def _open(make, args):
         raise XlsheetError(f"无法使用数据目录 {where}：{exc.strerror or exc}") from None
 
 
+def _check_address(host: str, port: int) -> None:
+    """Refuse, in Chinese and before anything starts, a port out of range, a host that does not resolve, and an
+    address already in use (uvicorn would log an English error and exit 3, or raise a traceback for the port)."""
+    import errno
+    import socket
+
+    if not 0 < port < 65536:
+        raise XlsheetError(f"端口 {port} 无效：端口应为 1–65535 之间的整数（默认 8000）")
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise XlsheetError(f"无法解析主机名“{host}”：请填写本机的 IP 地址，如 127.0.0.1（仅本机）或 0.0.0.0（所有网卡）") from None
+    family, kind, proto, _, address = infos[0]
+    try:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: TIME_WAIT is no conflict
+            probe.bind(address)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise XlsheetError(f"端口 {port} 已被占用（可能已有一个 xlsheet serve 或其他程序在运行）。"
+                               f"请先停止它，或换一个端口，如 --port {port + 1 if port < 65535 else 8000}") from None
+        if exc.errno == errno.EACCES:
+            raise XlsheetError(f"没有权限使用端口 {port}（1024 以下的端口需要管理员权限）。请换一个端口，如 --port 8000，"
+                               "或在前面放反向代理") from None
+        raise XlsheetError(f"无法在 {host}:{port} 上启动服务：该地址不属于本机，或不可用（{exc.strerror or exc}）") from None
+
+
 def _cmd_serve(args) -> int:
     try:
         import uvicorn
@@ -38,6 +65,7 @@ def _cmd_serve(args) -> int:
         from ..serve.app import create_app
     except ImportError:
         raise XlsheetError(MISSING) from None
+    _check_address(args.host, args.port)
     app = _open(lambda: create_app(_settings(args)), args)
     print(f"xlsheet serve：http://{args.host}:{args.port}/ （数据目录 {Path(args.data).resolve()}）", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning" if args.quiet else "info",
