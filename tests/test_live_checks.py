@@ -239,16 +239,19 @@ def test_a_formula_saved_without_its_value_is_named_not_read_as_blank(examples, 
     wb = load_workbook(examples / "demo_2024.xlsx")
     _set(wb, "t2.license.decisions", "=2+3")
     _set(wb, "t2.penalty.decisions", "=SUM(B2:B3)*0")  # a formula whose value would be 0: still not read as 0
+    _set(wb, "t2.reg.made", '=IF(1<2,0,"x")')  # written with entities in the XML (&lt; &quot;): said as typed
     path = tmp_path / "formula.xlsx"
     wb.save(path)
     report = read(path)
     findings = [f for f in validate(report).findings if f.rule_id.startswith("CELL-")]
     flagged = {f.key: f for f in findings if f.rule_id == "CELL-UNCALCULATED"}
-    assert set(flagged) == {"t2.license.decisions", "t2.penalty.decisions"}
+    assert set(flagged) == {"t2.license.decisions", "t2.penalty.decisions", "t2.reg.made"}
+    assert '“=IF(1<2,0,"x")”' in flagged["t2.reg.made"].message
     assert "=2+3" in flagged["t2.license.decisions"].message and flagged["t2.license.decisions"].severity == "error"
     assert not any(f.key in flagged for f in findings if f.rule_id != "CELL-UNCALCULATED")
     calculated = read(recalc([path], tmp_path / "out")[0])
     assert calculated.number("t2.license.decisions") == 5 and calculated.number("t2.penalty.decisions") == 0
+    assert calculated.number("t2.reg.made") == 0
 
 
 @pytest.mark.parametrize("key, typed", [

@@ -418,6 +418,19 @@ def _remember(key: tuple[int, int], data: bytes, cells: int | None) -> None:
         _PASSED[key] = (data, cells)
 
 
+def read_part(data: bytes, name: str) -> bytes:
+    """Part ``name`` of the package ``data`` that :func:`preflight` passed, opened as pre-flight opens it: by
+    :mod:`xlsheet.workbook.zipparts` when it can (no ``import zipfile`` on ``validate``'s path), else by zipfile.
+    Raises KeyError for a part that is not there."""
+    zf = open_simple(data, _CHUNK)
+    if zf is None:
+        import zipfile
+
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    with zf:
+        return zf.read(name)
+
+
 def read_file(name: str, shown: str | None = None, kind: str = "Excel 工作簿") -> bytes:
     """The bytes of file ``name`` (``shown``: its name in messages), refused with :class:`InvalidWorkbookError`
     unless it is a regular file of 1 byte to ``MAX_FILE``.  Opened without waiting (``O_NONBLOCK``) and its type

@@ -49,9 +49,8 @@ def _figures_of(key: str, check: SumCheck, report: Report, f: Finding) -> dict:
     term ``key``: what it holds and what would balance the equation.  The total's figures are dropped (None) when
     that cannot be said: the term is on both sides, or not a number."""
     v = report.values.get(key)
-    sides = (key in check.left) + (key in check.right)
-    if v is None or not v.is_number or sides != 1 or f.left is None or f.right is None \
-            or check.left.count(key) + check.right.count(key) != 1:
+    if v is None or not v.is_number or f.left is None or f.right is None \
+            or check.left.count(key) + check.right.count(key) != 1:  # once, on one side
         return {"left": None, "right": None, "diff": None}
     gap = f.left - f.right
     should = v.number - gap if key in check.left else v.number + gap

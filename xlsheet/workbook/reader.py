@@ -152,14 +152,8 @@ def read_source(source: Source) -> Report:
         narrative[key] = "" if raw is None else str(raw)
     values = report.values
     year = report.year
-    formulas: dict[str, dict] = {}  # sheet → its formula cells without a value, looked up only for a blank
-
-    def formula_at(loc: Location) -> str | None:
-        if loc.sheet not in formulas:
-            look = getattr(source, "uncalculated", None)  # a live Excel book has none: Excel calculates
-            formulas[loc.sheet] = look(loc.sheet) if look else {}
-        return formulas[loc.sheet].get((loc.row, loc.col))
-
+    # asked only for a blank; a live Excel book has no such question (Excel calculates what it holds)
+    formula_at = getattr(source, "uncalculated", None)
     for field, name, section in inputs_plan:
         loc = locate(name, lambda: field.describe(year), field.key, section)
         if loc is None:
@@ -167,7 +161,7 @@ def read_source(source: Source) -> Report:
             continue
         locations[field.key] = loc
         raw = raw_at(loc)
-        formula = formula_at(loc) if raw is None else None
+        formula = formula_at(loc.sheet, loc.row, loc.col) if raw is None and formula_at else None
         values[field.key] = uncalculated(formula) if formula else parse_cell(raw)
     labels = report.labels
     for name, where, cells in tables_plan:
